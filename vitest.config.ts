@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // boots user-mode-linux and runs real keepalived, so it runs its files one at a time.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {
