@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  checkAdvert, countsAsReceived, decodeAdvert, encodeAdvert, passAuthData, peekVrid, vrrpChecksum,
+  type Advert, type CheckContext, type ChecksumContext,
+} from '../../src/vrrp/packet.js';
+import { buildVrrpIpv4Datagram, parseIpv4Datagram } from '../../src/vrrp/ipv4.js';
+import { internetChecksum } from '../../src/vrrp/checksum.js';
+import * as ka from '../fixtures/packets/keepalived-2.2.7.js';
+
+const ip4 = (a: number, b: number, c: number, d: number) => Uint8Array.from([a, b, c, d]);
+const ctx4: ChecksumContext = { family: 4, src: ka.src4, dst: ka.group4 };
+const ctx6: ChecksumContext = { family: 6, src: ka.src6, dst: ka.group6 };
+
+function ipv4Payload(dgram: Uint8Array) {
+  const r = parseIpv4Datagram(dgram);
+  if (!r.ok) throw new Error(`fixture is not IPv4: ${r.reason}`);
+  return r.value;
+}
+
+const v2Advert = (priority: number): Advert => ({
+  version: 2, vrid: 51, priority, intervalCs: 100,
+  addrs: [ip4(10, 99, 0, 100), ip4(10, 99, 0, 101)], authType: 1, authData: passAuthData('secret12'),
+});
+const v3Advert = (priority: number): Advert => ({ version: 3, vrid: 52, priority, intervalCs: 50, addrs: [ip4(10, 99, 0, 102)] });
+const v6Advert = (priority: number): Advert => ({ version: 3, vrid: 53, priority, intervalCs: 100, addrs: [ka.fd00_99__100, ka.fd00_99__101] });
+
+describe('golden bytes captured from keepalived 2.2.7', () => {
+  const ipv4Cases: Array<[string, Uint8Array, Advert, number]> = [
+    ['v2 PASS prio 255', ka.v2PassPrio255, v2Advert(255), 1],
+    ['v2 PASS prio 0', ka.v2PassPrio0, v2Advert(0), 7],
+    ['v3 IPv4 prio 150', ka.v3Ipv4Prio150, v3Advert(150), 1],
+    ['v3 IPv4 prio 0', ka.v3Ipv4Prio0, v3Advert(0), 10],
+  ];
+  for (const [name, dgram, advert, id] of ipv4Cases) {
+    it(`${name}: decodes, and encoding reproduces the whole datagram`, () => {
+      const ip = ipv4Payload(dgram);
+      expect(ip.ttl).toBe(255);
+      expect(ip.protocol).toBe(112);
+      expect(ip.tos).toBe(0xc0);
+      const d = decodeAdvert(ip.payload, 4, ctx4);
+      expect(d).toEqual({ ok: true, value: { advert, checksum: (ip.payload[6]! << 8) | ip.payload[7]! } });
+      const vrrp = encodeAdvert(advert, ctx4);
+      expect(vrrp).toEqual(ip.payload);
+      expect(buildVrrpIpv4Datagram(vrrp, { id, ttl: 255, src: ka.src4, dst: ka.group4 })).toEqual(dgram);
+    });
+  }
+  for (const [name, bytes, advert] of [
+    ['v3 IPv6 prio 200', ka.v3Ipv6Prio200, v6Advert(200)], ['v3 IPv6 prio 0', ka.v3Ipv6Prio0, v6Advert(0)],
+  ] as const) {
+    it(`${name}: decodes with the IPv6 pseudo-header checksum, and encodes identically`, () => {
+      expect(decodeAdvert(bytes, 6, ctx6)).toMatchObject({ ok: true, value: { advert } });
+      expect(encodeAdvert(advert, ctx6)).toEqual(bytes);
+    });
+  }
+
+  it('the v3/IPv4 checksum covers the pseudo-header: the v2-compat mode gives a different sum', () => {
+    const payload = ipv4Payload(ka.v3Ipv4Prio150).payload;
+    expect(decodeAdvert(payload, 4, { ...ctx4, checksumMode: 'v2-compat' })).toEqual({ ok: false, reason: 'checksum' });
+    const compat = encodeAdvert(v3Advert(150), { ...ctx4, checksumMode: 'v2-compat' });
+    // v2-compat = RFC 1071 over the message alone (what Cisco/Juniper/RFC 9568 do)
+    const zeroed = Uint8Array.from(compat); zeroed[6] = 0; zeroed[7] = 0;
+    expect((compat[6]! << 8) | compat[7]!).toBe(internetChecksum(zeroed));
+    expect(compat.subarray(8)).toEqual(payload.subarray(8));
+    expect(compat).not.toEqual(payload);
+  });
+
+  it('a corrupted byte fails the checksum; a different source also does for v3 (pseudo-header)', () => {
+    const payload = Uint8Array.from(ipv4Payload(ka.v3Ipv4Prio150).payload);
+    expect(decodeAdvert(payload, 4, { ...ctx4, src: ip4(10, 99, 0, 9) })).toEqual({ ok: false, reason: 'checksum' });
+    payload[11] ^= 1;
+    expect(decodeAdvert(payload, 4, ctx4)).toEqual({ ok: false, reason: 'checksum' });
+  });
+});
+
+describe('encode', () => {
+  it('pads a short password with NULs and truncates a long one to 8 bytes', () => {
+    expect(passAuthData('ab')).toEqual(Uint8Array.from([0x61, 0x62, 0, 0, 0, 0, 0, 0]));
+    expect(new TextDecoder().decode(passAuthData('0123456789'))).toBe('01234567');
+  });
+  it('rejects values the wire cannot carry', () => {
+    expect(() => encodeAdvert({ ...v2Advert(100), intervalCs: 150 }, ctx4)).toThrow(RangeError);
+    expect(() => encodeAdvert({ ...v3Advert(100), intervalCs: 4096 }, ctx4)).toThrow(RangeError);
+    expect(() => encodeAdvert({ ...v3Advert(100), addrs: [ka.fd00_99__100] }, ctx4)).toThrow(RangeError);
+    expect(() => encodeAdvert({ ...v3Advert(100), vrid: 0 }, ctx4)).toThrow(RangeError);
+  });
+  it('v3 interval uses 12 bits: 4095 cs = 0x0fff', () => {
+    const b = encodeAdvert({ ...v3Advert(100), intervalCs: 4095 }, ctx4);
+    expect([b[4], b[5]]).toEqual([0x0f, 0xff]);
+  });
+});
+
+describe('decode structure', () => {
+  const good = ipv4Payload(ka.v3Ipv4Prio150).payload;
+  it('names each structural failure', () => {
+    expect(decodeAdvert(good.subarray(0, 7), 4, ctx4)).toEqual({ ok: false, reason: 'short' });
+    expect(decodeAdvert(Uint8Array.from([0x41, ...good.subarray(1)]), 4, null)).toEqual({ ok: false, reason: 'version' });
+    expect(decodeAdvert(Uint8Array.from([0x32, ...good.subarray(1)]), 4, null)).toEqual({ ok: false, reason: 'type' });
+    expect(decodeAdvert(good.subarray(0, 11), 4, null)).toEqual({ ok: false, reason: 'length' });
+    expect(peekVrid(good)).toBe(52);
+    expect(peekVrid(good.subarray(0, 3))).toBeNull();
+  });
+  it('parseIpv4Datagram ignores Ethernet padding beyond tot_len and rejects a truncated datagram', () => {
+    const padded = new Uint8Array(60); padded.set(ka.v3Ipv4Prio150);
+    expect(parseIpv4Datagram(padded)).toMatchObject({ ok: true, value: { payload: good } });
+    expect(parseIpv4Datagram(ka.v3Ipv4Prio150.subarray(0, 30))).toEqual({ ok: false, reason: 'tot_len' });
+    expect(parseIpv4Datagram(ka.v3Ipv6Prio0)).toEqual({ ok: false, reason: 'not_ipv4' });
+  });
+});
+
+describe('properties', () => {
+  const arbAdvert = (family: 4 | 6) => fc.record({
+    version: fc.constantFrom(2 as const, 3 as const),
+    vrid: fc.integer({ min: 1, max: 255 }),
+    priority: fc.integer({ min: 0, max: 255 }),
+    secs: fc.integer({ min: 1, max: 255 }),
+    cs: fc.integer({ min: 1, max: 4095 }),
+    addrs: fc.array(fc.uint8Array({ minLength: family === 4 ? 4 : 16, maxLength: family === 4 ? 4 : 16 }), { maxLength: 20 }),
+    authType: fc.integer({ min: 0, max: 2 }),
+    authData: fc.uint8Array({ minLength: 8, maxLength: 8 }),
+  }).map((r): Advert => r.version === 2
+    ? { version: 2, vrid: r.vrid, priority: r.priority, intervalCs: r.secs * 100, addrs: r.addrs, authType: r.authType, authData: r.authData }
+    : { version: 3, vrid: r.vrid, priority: r.priority, intervalCs: r.cs, addrs: r.addrs });
+
+  for (const family of [4, 6] as const) {
+    it(`IPv${family}: decode(encode(a)) == a, with a valid checksum in both modes`, () => {
+      fc.assert(fc.property(arbAdvert(family), fc.uint8Array({ minLength: family === 4 ? 4 : 16, maxLength: family === 4 ? 4 : 16 }),
+        fc.constantFrom('pseudo-header' as const, 'v2-compat' as const), (adv, src, mode) => {
+          const ctx: ChecksumContext = { family, src, dst: family === 4 ? ka.group4 : ka.group6, checksumMode: mode };
+          const bytes = encodeAdvert(adv, ctx);
+          const d = decodeAdvert(bytes, family, ctx);
+          expect(d).toEqual({ ok: true, value: { advert: adv, checksum: vrrpChecksum(bytes, ctx) } });
+        }), { numRuns: 300 });
+    });
+  }
+
+  it('fuzz: decoders and the checker never throw on random bytes', () => {
+    const cc: CheckContext = {
+      family: 4, version: 2, authType: 1, authData: passAuthData('x'), intervalCs: 100, vips: [ip4(1, 2, 3, 4)],
+      checksumMode: 'pseudo-header', unicast: false, unicastPeers: [], checkUnicastSrc: false, ownerIgnoresAdverts: false, skipCheckAdvAddr: false,
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), fc.constantFrom(4 as const, 6 as const), fc.constantFrom(2 as const, 3 as const), (b, family, version) => {
+      decodeAdvert(b, family, family === 4 ? ctx4 : ctx6);
+      decodeAdvert(b, family, null);
+      parseIpv4Datagram(b);
+      const src = family === 4 ? ka.src4 : ka.src6;
+      const r = checkAdvert({ payload: b, src, dst: family === 4 ? ka.group4 : ka.group6, ttl: 255 }, { ...cc, family, version, vips: [] });
+      expect(typeof r.ok).toBe('boolean');
+    }), { numRuns: 2000 });
+  });
+
+  it('fuzz seeds: single-byte flips of real adverts are either rejected or still well-formed', () => {
+    const payload = ipv4Payload(ka.v2PassPrio255).payload;
+    for (let i = 0; i < payload.length; i++) {
+      for (const bit of [1, 0x10, 0x80]) {
+        const b = Uint8Array.from(payload); b[i] ^= bit;
+        const d = decodeAdvert(b, 4, ctx4);
+        // any single-bit change breaks the one's-complement sum unless it hits the checksum itself
+        expect(d.ok).toBe(false);
+      }
+    }
+  });
+});
