@@ -161,3 +161,69 @@ describe('properties', () => {
     }
   });
 });
+
+describe('checkAdvert: keepalived receive validation order (semantics §3.4)', () => {
+  const vips = [ip4(10, 99, 0, 100), ip4(10, 99, 0, 101)];
+  const v2ctx: CheckContext = {
+    family: 4, version: 2, authType: 1, authData: passAuthData('secret12'), intervalCs: 100, vips,
+    checksumMode: 'pseudo-header', unicast: false, unicastPeers: [], checkUnicastSrc: false, ownerIgnoresAdverts: false, skipCheckAdvAddr: false,
+  };
+  const v2rx = (payload: Uint8Array, over: Partial<{ ttl: number; dst: Uint8Array; src: Uint8Array }> = {}) =>
+    ({ payload, src: ka.src4, dst: ka.group4, ttl: 255, ...over });
+  const real = ipv4Payload(ka.v2PassPrio255).payload;
+  const reason = (r: ReturnType<typeof checkAdvert>) => (r.ok ? 'OK' : `${r.reason.verdict}:${r.reason.reason}`);
+
+  it('accepts the captured keepalived advert', () => {
+    const r = checkAdvert(v2rx(real), v2ctx);
+    expect(r).toMatchObject({ ok: true, value: { advert: v2Advert(255), warnings: [] } });
+  });
+  it('each rule rejects with its named reason', () => {
+    const enc = (a: Partial<Advert>) => encodeAdvert({ ...v2Advert(100), ...a }, ctx4);
+    expect(reason(checkAdvert(v2rx(real.subarray(0, 5)), v2ctx))).toBe('KO:packet_len_err');
+    expect(reason(checkAdvert(v2rx(real.subarray(0, 20)), v2ctx))).toBe('KO:packet_len_err');
+    expect(reason(checkAdvert(v2rx(real, { ttl: 254 }), v2ctx))).toBe('KO:ip_ttl_err');
+    expect(reason(checkAdvert(v2rx(real, { ttl: 1 }), { ...v2ctx, unicast: true }))).not.toBe('KO:ip_ttl_err'); // no TTL rule for unicast
+    expect(reason(checkAdvert(v2rx(real), { ...v2ctx, version: 3, vips }))).toBe('KO:packet_len_err'); // v3 has no auth bytes
+    const v3As2 = Uint8Array.from(real); v3As2[0] = 0x31;
+    expect(reason(checkAdvert(v2rx(v3As2), v2ctx))).toBe('KO:version_err');
+    expect(reason(checkAdvert(v2rx(enc({ authType: 7 })), v2ctx))).toBe('KO:invalid_authtype');
+    expect(reason(checkAdvert(v2rx(enc({ authType: 0 })), v2ctx))).toBe('KO:authtype_mismatch');
+    expect(reason(checkAdvert(v2rx(enc({ authData: passAuthData('secret13') })), v2ctx))).toBe('KO:auth_failure');
+    expect(reason(checkAdvert(v2rx(enc({ intervalCs: 200 })), v2ctx))).toBe('DROP:advert_interval_err');
+    const type2 = Uint8Array.from(real); type2[0] = 0x22;
+    expect(reason(checkAdvert(v2rx(type2), v2ctx))).toBe('KO:invalid_type_rcvd');
+    const badSum = Uint8Array.from(real); badSum[7] ^= 0xff;
+    expect(reason(checkAdvert(v2rx(badSum), v2ctx))).toBe('KO:chk_err');
+    expect(reason(checkAdvert(v2rx(real, { dst: ip4(10, 99, 0, 2) }), v2ctx))).toBe('KO:cast_mismatch');
+    expect(reason(checkAdvert(v2rx(real), { ...v2ctx, ownerIgnoresAdverts: true }))).toBe('DROP:owner_ignore');
+    const uc = { ...v2ctx, unicast: true, checkUnicastSrc: true, unicastPeers: [ip4(10, 99, 0, 7)] };
+    const notPeer = checkAdvert(v2rx(real, { dst: ip4(10, 99, 0, 2) }), uc);
+    expect(reason(notPeer)).toBe('KO:not_unicast_peer');
+    expect(countsAsReceived(notPeer)).toBe(true);
+    expect(reason(checkAdvert(v2rx(real, { dst: ip4(10, 99, 0, 2), src: ip4(10, 99, 0, 7) }), uc))).toBe('OK');
+  });
+  it('earlier rules win: a wrong TTL on a wrong-version, bad-checksum packet is reported as TTL', () => {
+    const b = Uint8Array.from(real); b[0] = 0x31; b[6] = 0;
+    expect(reason(checkAdvert(v2rx(b, { ttl: 64 }), v2ctx))).toBe('KO:ip_ttl_err');
+    expect(reason(checkAdvert(v2rx(b), v2ctx))).toBe('KO:version_err');
+  });
+  it('VIP list mismatch is accepted with the addr_list_err warning; v3 interval mismatch is a warning too', () => {
+    const fewer = checkAdvert(v2rx(real), { ...v2ctx, vips: [vips[0]!] });
+    expect(fewer).toMatchObject({ ok: true, value: { warnings: ['addr_list_err'], msgs: ['expected 1 VIPs but received 2'] } });
+    const other = checkAdvert(v2rx(real), { ...v2ctx, vips: [vips[0]!, ip4(10, 99, 0, 9)] });
+    expect(other).toMatchObject({ ok: true, value: { warnings: ['addr_list_err'] } });
+    const skipped = checkAdvert(v2rx(real), { ...v2ctx, vips: [vips[0]!, ip4(10, 99, 0, 9)], skipCheckAdvAddr: true, currentMaster: ka.src4 });
+    expect(skipped).toMatchObject({ ok: true, value: { warnings: [] } });
+    const v3 = ipv4Payload(ka.v3Ipv4Prio150).payload;
+    const v3ctx: CheckContext = { ...v2ctx, version: 3, authType: 0, authData: undefined, intervalCs: 100, vips: [ip4(10, 99, 0, 102)] };
+    expect(checkAdvert(v2rx(v3), v3ctx)).toMatchObject({ ok: true, value: { advert: { intervalCs: 50 }, warnings: ['interval_mismatch'] } });
+    expect(reason(checkAdvert(v2rx(v3), { ...v3ctx, checksumMode: 'v2-compat' }))).toBe('KO:chk_err');
+  });
+  it('IPv6: checksum verified when the destination is known, skipped (kernel-checked) otherwise', () => {
+    const c6: CheckContext = { ...v2ctx, family: 6, version: 3, authType: 0, authData: undefined, vips: [ka.fd00_99__100, ka.fd00_99__101] };
+    expect(checkAdvert({ payload: ka.v3Ipv6Prio200, src: ka.src6, dst: ka.group6, ttl: 255 }, c6).ok).toBe(true);
+    expect(checkAdvert({ payload: ka.v3Ipv6Prio200, src: ka.fd00_99__100, dst: ka.group6, ttl: 255 }, c6))
+      .toMatchObject({ ok: false, reason: { reason: 'chk_err' } });
+    expect(checkAdvert({ payload: ka.v3Ipv6Prio200, src: ka.fd00_99__100 }, c6).ok).toBe(true);
+  });
+});
