@@ -1,0 +1,257 @@
+/**
+ * Schedules checkers on one Clock. It only decides *when*: the policy (policy.ts) decides what a
+ * result means, probes (tcp/http/misc) answer ok/fail, and the caller gets one report per attempt.
+ *
+ * Timing rules:
+ *  - first attempt at 1 s + random(0..warmup) (keepalived BOOTSTRAP_DELAY + warmup), which also
+ *    spreads thousands of checkers;
+ *  - every attempt has a planned time. Lateness (event-loop lag, waiting for a concurrency slot)
+ *    never moves later plans: after a steady delay_loop step the next plan is planned + delay_loop;
+ *    a probe's own duration only counts when it overruns that slot. Retries keep keepalived's gap:
+ *    planned + probe duration + delay_before_retry, so the down timeline is
+ *    connect_timeout + retry × (delay_before_retry + connect_timeout) as in check_tcp.c;
+ *  - at most `maxConcurrent` probes in flight; due checkers wait in FIFO order.
+ */
+import type { Clock } from '../common/clock.js';
+import { silentLogger, type Logger } from '../common/log.js';
+import { DueHeap } from './dueheap.js';
+import { afterProbe, firstDelayMs, initialState, type CheckState, type StepNote } from './policy.js';
+import type { CheckTiming, Edge, Probe, ProbeResult, ProbeSpec } from './types.js';
+
+export interface RunnerChecker {
+  /** Unique and stable across reloads for "the same" checker (see types.ts probeIdentity). */
+  key: string;
+  timing: CheckTiming;
+  spec: ProbeSpec;
+}
+
+export interface CheckerReport {
+  key: string;
+  plannedAt: number;
+  startedAt: number;
+  finishedAt: number;
+  result: ProbeResult;
+  note: StepNote;
+  edge?: Edge;
+  state: CheckState;
+}
+
+export interface RunnerOptions {
+  clock: Clock;
+  makeProbe: (spec: ProbeSpec) => Probe;
+  onReport: (r: CheckerReport) => void;
+  maxConcurrent?: number;
+  /** [0,1) source for warmup spreading; injectable for reproducible tests. */
+  random?: () => number;
+  log?: Logger;
+}
+
+interface Entry {
+  key: string;
+  timing: CheckTiming;
+  spec: ProbeSpec;
+  probe: Probe;
+  state: CheckState;
+  plannedAt: number;
+  /** Bumped on every (re)schedule or cancel: stale heap items and stale results are ignored. */
+  gen: number;
+  inFlight?: AbortController;
+}
+
+export const DEFAULT_MAX_CONCURRENT = 512;
+
+export class CheckRunner {
+  private readonly entries = new Map<string, Entry>();
+  private readonly heap = new DueHeap<{ entry: Entry; gen: number }>();
+  private ready: { entry: Entry; gen: number }[] = [];
+  private readyHead = 0;
+  private inFlight = 0;
+  private running = false;
+  private armed?: { at: number; cancel: () => void };
+  private readonly clock: Clock;
+  private readonly maxConcurrent: number;
+  private readonly random: () => number;
+  private readonly log: Logger;
+  private probesStarted = 0;
+
+  constructor(
+    checkers: readonly RunnerChecker[],
+    private readonly opts: RunnerOptions,
+  ) {
+    this.clock = opts.clock;
+    this.maxConcurrent = Math.max(1, opts.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+    this.random = opts.random ?? Math.random;
+    this.log = opts.log ?? silentLogger;
+    for (const c of checkers) this.add(c);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const e of this.entries.values()) this.scheduleFirst(e);
+  }
+
+  /** Cancels timers and aborts probes in flight; checker states are kept for a later start(). */
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.armed?.cancel();
+    this.armed = undefined;
+    this.heap.clear();
+    this.ready = [];
+    this.readyHead = 0;
+    for (const e of this.entries.values()) this.cancel(e);
+  }
+
+  /**
+   * Applies a new checker set: checkers whose key is unchanged keep their state and their schedule
+   * (keepalived migrates unchanged checkers on reload); removed ones are cancelled; new ones start
+   * as at start-up.
+   */
+  reconfigure(checkers: readonly RunnerChecker[]): void {
+    const wanted = new Map(checkers.map((c) => [c.key, c]));
+    if (wanted.size !== checkers.length) throw new RangeError('duplicate checker keys');
+    for (const [key, e] of this.entries) {
+      if (wanted.has(key)) continue;
+      this.cancel(e);
+      this.entries.delete(key);
+    }
+    for (const c of checkers) {
+      const e = this.entries.get(c.key);
+      if (!e) {
+        const added = this.add(c);
+        if (this.running) this.scheduleFirst(added);
+        continue;
+      }
+      e.timing = c.timing;
+      if (JSON.stringify(e.spec) !== JSON.stringify(c.spec)) {
+        e.spec = c.spec;
+        e.probe = this.opts.makeProbe(c.spec);
+      }
+    }
+  }
+
+  stateOf(key: string): CheckState | undefined {
+    return this.entries.get(key)?.state;
+  }
+
+  stats(): { checkers: number; inFlight: number; queued: number; probesStarted: number } {
+    return {
+      checkers: this.entries.size,
+      inFlight: this.inFlight,
+      queued: this.ready.length - this.readyHead,
+      probesStarted: this.probesStarted,
+    };
+  }
+
+  private add(c: RunnerChecker): Entry {
+    if (this.entries.has(c.key)) throw new RangeError(`duplicate checker key ${c.key}`);
+    const e: Entry = {
+      key: c.key,
+      timing: c.timing,
+      spec: c.spec,
+      probe: this.opts.makeProbe(c.spec),
+      state: initialState(c.timing),
+      plannedAt: 0,
+      gen: 0,
+    };
+    this.entries.set(c.key, e);
+    return e;
+  }
+
+  private cancel(e: Entry): void {
+    e.gen++;
+    e.inFlight?.abort();
+    e.inFlight = undefined;
+  }
+
+  private scheduleFirst(e: Entry): void {
+    this.schedule(e, this.clock.now() + firstDelayMs(e.timing, this.random()));
+  }
+
+  private schedule(e: Entry, at: number): void {
+    e.gen++;
+    e.plannedAt = at;
+    this.heap.push(at, { entry: e, gen: e.gen });
+    this.arm();
+  }
+
+  /** Keeps exactly one clock timer, for the earliest planned attempt. */
+  private arm(): void {
+    const top = this.heap.peek();
+    if (!top || !this.running) return;
+    if (this.armed && this.armed.at <= top.at) return;
+    this.armed?.cancel();
+    const at = top.at;
+    this.armed = { at, cancel: this.clock.after(at - this.clock.now(), () => this.onTimer(at)) };
+  }
+
+  private onTimer(at: number): void {
+    if (this.armed?.at === at) this.armed = undefined;
+    const now = this.clock.now();
+    for (let top = this.heap.peek(); top && top.at <= now; top = this.heap.peek()) {
+      this.heap.pop();
+      if (top.value.gen === top.value.entry.gen) this.ready.push(top.value);
+    }
+    this.pump();
+    this.arm();
+  }
+
+  private pump(): void {
+    while (this.running && this.inFlight < this.maxConcurrent && this.readyHead < this.ready.length) {
+      const item = this.ready[this.readyHead++]!;
+      if (item.gen === item.entry.gen && this.entries.get(item.entry.key) === item.entry) this.launch(item.entry);
+    }
+    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.readyHead);
+      this.readyHead = 0;
+    }
+  }
+
+  private launch(e: Entry): void {
+    const gen = e.gen;
+    const ac = new AbortController();
+    e.inFlight = ac;
+    this.inFlight++;
+    this.probesStarted++;
+    const startedAt = this.clock.now();
+    let probing: Promise<ProbeResult>;
+    try {
+      probing = e.probe(ac.signal);
+    } catch (err) {
+      probing = Promise.reject(err);
+    }
+    probing
+      .catch((err: unknown): ProbeResult => ({ ok: false, reason: `probe error: ${String(err)}` }))
+      .then((result) => {
+        this.inFlight--;
+        if (e.gen === gen && e.inFlight === ac) {
+          e.inFlight = undefined;
+          this.complete(e, startedAt, result);
+        }
+        this.pump();
+      })
+      .catch((err: unknown) => this.log.error({ err, checker: e.key }, 'checker report handler failed'));
+  }
+
+  private complete(e: Entry, startedAt: number, result: ProbeResult): void {
+    const finishedAt = this.clock.now();
+    const step = afterProbe(e.state, result.ok, e.timing);
+    e.state = step.s;
+    const plannedAt = e.plannedAt;
+    const nominalEnd = plannedAt + (finishedAt - startedAt);
+    const next = step.note === 'retrying' ? nominalEnd + step.delayMs : Math.max(plannedAt + step.delayMs, nominalEnd);
+    // Overloaded (or the clock jumped): start from now rather than bursting to catch up.
+    this.schedule(e, Math.max(next, finishedAt));
+    this.opts.onReport({
+      key: e.key,
+      plannedAt,
+      startedAt,
+      finishedAt,
+      result,
+      note: step.note,
+      ...(step.edge ? { edge: step.edge } : {}),
+      state: step.s,
+    });
+  }
+}
