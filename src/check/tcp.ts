@@ -1,0 +1,42 @@
+/**
+ * TCP_CHECK probe: does a TCP handshake to connect_ip:connect_port complete within
+ * connect_timeout? The socket is closed at once, no data is sent (keepalived check_tcp.c).
+ */
+import net from 'node:net';
+import type { Probe, ProbeResult, TcpProbeSpec } from './types.js';
+
+export function tcpProbe(spec: TcpProbeSpec): Probe {
+  return (signal) => tcpConnect(spec, signal);
+}
+
+export function tcpConnect(spec: TcpProbeSpec, signal?: AbortSignal): Promise<ProbeResult> {
+  return new Promise<ProbeResult>((resolve) => {
+    if (signal?.aborted) return resolve({ ok: false, reason: 'aborted' });
+    let settled = false;
+    const sock = new net.Socket();
+    const done = (r: ProbeResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      sock.on('error', () => {}); // late errors after the verdict are irrelevant
+      // Connected: reset (no TIME_WAIT, so a fixed bind_port can be reused). Otherwise just drop
+      // the half-open attempt (resetAndDestroy would wait for a handshake that may never come).
+      if (r.ok) sock.resetAndDestroy();
+      else sock.destroy();
+      resolve(r);
+    };
+    const onAbort = (): void => done({ ok: false, reason: 'aborted' });
+    const timer = setTimeout(() => done({ ok: false, reason: 'timeout' }), spec.connectTimeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    sock.once('connect', () => done({ ok: true, reason: 'connected' }));
+    sock.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: err.code ?? err.message }));
+    sock.connect({
+      host: spec.connectIp,
+      port: spec.connectPort,
+      ...(spec.bindTo !== undefined ? { localAddress: spec.bindTo } : {}),
+      ...(spec.bindPort !== undefined ? { localPort: spec.bindPort } : {}),
+      noDelay: true,
+    });
+  });
+}
