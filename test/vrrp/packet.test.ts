@@ -68,7 +68,7 @@ describe('golden bytes captured from keepalived 2.2.7', () => {
   it('a corrupted byte fails the checksum; a different source also does for v3 (pseudo-header)', () => {
     const payload = Uint8Array.from(ipv4Payload(ka.v3Ipv4Prio150).payload);
     expect(decodeAdvert(payload, 4, { ...ctx4, src: ip4(10, 99, 0, 9) })).toEqual({ ok: false, reason: 'checksum' });
-    payload[11] ^= 1;
+    payload[11] = payload[11]! ^ 1;
     expect(decodeAdvert(payload, 4, ctx4)).toEqual({ ok: false, reason: 'checksum' });
   });
 });
@@ -153,7 +153,7 @@ describe('properties', () => {
     const payload = ipv4Payload(ka.v2PassPrio255).payload;
     for (let i = 0; i < payload.length; i++) {
       for (const bit of [1, 0x10, 0x80]) {
-        const b = Uint8Array.from(payload); b[i] ^= bit;
+        const b = Uint8Array.from(payload); b[i] = b[i]! ^ bit;
         const d = decodeAdvert(b, 4, ctx4);
         // any single-bit change breaks the one's-complement sum unless it hits the checksum itself
         expect(d.ok).toBe(false);
@@ -192,7 +192,7 @@ describe('checkAdvert: keepalived receive validation order (semantics §3.4)', (
     expect(reason(checkAdvert(v2rx(enc({ intervalCs: 200 })), v2ctx))).toBe('DROP:advert_interval_err');
     const type2 = Uint8Array.from(real); type2[0] = 0x22;
     expect(reason(checkAdvert(v2rx(type2), v2ctx))).toBe('KO:invalid_type_rcvd');
-    const badSum = Uint8Array.from(real); badSum[7] ^= 0xff;
+    const badSum = Uint8Array.from(real); badSum[7] = badSum[7]! ^ 0xff;
     expect(reason(checkAdvert(v2rx(badSum), v2ctx))).toBe('KO:chk_err');
     expect(reason(checkAdvert(v2rx(real, { dst: ip4(10, 99, 0, 2) }), v2ctx))).toBe('KO:cast_mismatch');
     expect(reason(checkAdvert(v2rx(real), { ...v2ctx, ownerIgnoresAdverts: true }))).toBe('DROP:owner_ignore');
