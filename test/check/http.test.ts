@@ -16,7 +16,7 @@ interface Seen {
   host?: string;
   ua?: string;
   conn?: string;
-  sni?: string | false;
+  sni?: string | false | null;
 }
 
 /** One handler for both servers: /ok "hello", /500, /301, /slow never answers. */
