@@ -1,0 +1,94 @@
+/**
+ * Declarative keyword tables (architecture habit 7, keepalived `install_keyword`): each keyword of
+ * a block has a kind (how its words are read and range-checked), a documented default and a
+ * support level, plus a setter that writes the parsed value into the block's draft. The generic
+ * walker (walk.ts) owns leniency: ranges, missing parameters, unknown keywords, braces.
+ */
+import type { ConfNode } from '../ast.js';
+import { ConfigErrClass, type Diagnostic, type Severity, type SrcLoc } from '../diagnostics.js';
+import type { ScriptRef } from '../model.js';
+
+/** 'supported' = typed into the model and acted on; 'recognised' = consumed with a warning. */
+export type Support = 'supported' | 'recognised';
+
+/** Where each keyword of a block was written, so validation can point at it. */
+export interface BlockLocs {
+  at: SrcLoc;
+  /** Last location of each keyword seen in the block. */
+  kw: Record<string, SrcLoc>;
+  /** One location per accepted line of a value block / list keyword, in model order. */
+  lists: Record<string, SrcLoc[]>;
+  /** Sub-blocks in model order (real servers of a VS, checkers of a RS). */
+  children: BlockLocs[];
+}
+
+/** Every sub-block draft carries its own locations. */
+export interface Draft { locs: BlockLocs }
+
+export const newLocs = (at: SrcLoc): BlockLocs => ({ at, kw: {}, lists: {}, children: [] });
+
+/** Parsing context: diagnostics sink plus the owner prefix keepalived puts on its messages. */
+export class Ctx {
+  readonly diags: Diagnostic[] = [];
+  constructor(readonly resolveScript: (node: ConfNode) => string[]) {}
+
+  report(at: SrcLoc, cls: ConfigErrClass, code: string, msg: string, sev?: Severity): void {
+    const severity: Severity = sev ?? (cls === ConfigErrClass.OK ? 'info' : cls === ConfigErrClass.WARNING ||
+      cls === ConfigErrClass.DEPRECATED || cls === ConfigErrClass.UNKNOWN_KEYWORD ? 'warning' : 'error');
+    this.diags.push({ sev: severity, code, at, msg, cls });
+  }
+  /** keepalived's "general error" (exit 5): a value refused, a default used instead. */
+  error(at: SrcLoc, code: string, msg: string): void { this.report(at, ConfigErrClass.GENERAL_ERROR, code, msg); }
+  warn(at: SrcLoc, code: string, msg: string): void { this.report(at, ConfigErrClass.WARNING, code, msg); }
+}
+
+interface Base { support: Support; /** One-line description for the README table. */ doc: string; /** Default as text. */ dflt?: string }
+
+type Set<T, V> = (t: T, v: V, node: ConfNode, ctx: Ctx, locs: BlockLocs) => void;
+
+export type KwDef<T> = Base & (
+  | { kind: 'uint' | 'int'; min: number; max: number; /** value when written without one */ bare?: number;
+      set?: Set<T, number>; /** keepalived's own complaint after the generic one; null = generic only */
+      badMsg?: (raw: string, t: T) => string; onBad?: (t: T) => void }
+  | { kind: 'timer'; minS: number; maxS: number; bare?: number; set?: Set<T, number>;
+      badMsg?: (raw: string, t: T) => string }
+  | { kind: 'bool'; set?: Set<T, boolean>; badMsg?: (raw: string) => string }
+  | { kind: 'enum'; values: readonly string[]; caseInsensitive?: boolean; set?: Set<T, string>;
+      badMsg?: (raw: string, t: T) => string }
+  | { kind: 'word'; set?: Set<T, string> }
+  /** Free-form words (may be none): the setter checks them. */
+  | { kind: 'words'; set?: Set<T, string[]> }
+  | { kind: 'script'; set?: Set<T, ScriptRef> }
+  /** Value block (`virtual_ipaddress { … }`): the setter sees each line and says if it kept it. */
+  | { kind: 'lines'; line?: (t: T, line: ConfNode, ctx: Ctx, parent: ConfNode) => boolean }
+  /** Sub-block with its own keyword table. */
+  | { kind: 'block'; section: () => Section<any>;
+      open: (t: T, node: ConfNode, ctx: Ctx) => Draft | null; close?: (t: T, child: any, node: ConfNode, ctx: Ctx) => void }
+  /** Recognised block whose contents are skipped. */
+  | { kind: 'skip-block' }
+);
+
+export interface Section<T> {
+  /** Block keyword as written in the file ('root' for the top level). */
+  name: string;
+  keywords: Record<string, KwDef<T>>;
+  /** Deprecated spellings: alias → [canonical keyword, warning text]. */
+  aliases?: Record<string, [string, string]>;
+}
+
+export function section<T>(name: string, keywords: Record<string, KwDef<T>>, aliases?: Record<string, [string, string]>): Section<T> {
+  return aliases ? { name, keywords, aliases } : { name, keywords };
+}
+
+/** Builds a ScriptRef from the quoted/escaped words of a script keyword. */
+export function scriptRef(words: string[]): ScriptRef | null {
+  const cmd = words[0];
+  if (cmd === undefined || cmd === '') return null;
+  return { cmd, argv: cmd.split(/[ \t]+/).filter((w) => w !== ''), user: words[1] ?? null, group: words[2] ?? null };
+}
+
+/** A recognised-but-not-supported keyword with a value (consumed as words). */
+export const recognised = <T>(doc: string, dflt?: string): KwDef<T> =>
+  dflt === undefined ? { kind: 'words', support: 'recognised', doc } : { kind: 'words', support: 'recognised', doc, dflt };
+/** A recognised-but-not-supported keyword that opens a block. */
+export const recognisedBlock = <T>(doc: string): KwDef<T> => ({ kind: 'skip-block', support: 'recognised', doc });

@@ -1,0 +1,155 @@
+/**
+ * The generic keyword walker: applies a Section's table to the lines of one block, with
+ * keepalived's leniency (semantics §1.2, §1.3): unknown keyword → warning and continue; bad
+ * number → keepalived's message and the keyword ignored; missing parameter → MISSING_PARAMETER
+ * (exit 2 under -t). Improvement kept on purpose: an unknown keyword that opens a block is
+ * skipped with its whole block and one warning (keepalived cascades, §1.6).
+ */
+import type { ConfNode } from '../ast.js';
+import { ConfigErrClass } from '../diagnostics.js';
+import { parseBool, parseInteger, parseTimerUs, usToMs } from '../values.js';
+import { type BlockLocs, Ctx, type KwDef, scriptRef, type Section } from './spec.js';
+
+export const CODES = {
+  unknownKeyword: 'KA_CONF_UNKNOWN_KEYWORD',
+  notSupported: 'KA_CONF_NOT_SUPPORTED',
+  missingParameter: 'KA_CONF_MISSING_PARAMETER',
+  invalidNumber: 'KA_CONF_INVALID_NUMBER',
+  range: 'KA_CONF_RANGE',
+  invalidValue: 'KA_CONF_INVALID_VALUE',
+  missingBlock: 'KA_CONF_MISSING_BOB',
+  unexpectedBlock: 'KA_CONF_UNEXPECTED_BOB',
+  deprecated: 'KA_CONF_DEPRECATED',
+} as const;
+
+/** keepalived's `null_strvec` text; the caller's class makes `-t` exit 2. */
+export function missingParameter(node: ConfNode, ctx: Ctx, position = node.args.length + 2): void {
+  const line = [node.keyword, ...node.args].join(' ');
+  ctx.report(node.at, ConfigErrClass.MISSING_PARAMETER, CODES.missingParameter,
+    `*** Configuration line starting \`${line}\` is missing a parameter after keyword \`${node.keyword}\` at word position ${position}`);
+}
+
+const takesBlock = (def: KwDef<unknown>): boolean => def.kind === 'lines' || def.kind === 'block' || def.kind === 'skip-block';
+
+/** Walks `nodes` (the lines of one block) into `target`; returns where each keyword was written. */
+export function applySection<T>(nodes: readonly ConfNode[], sec: Section<T>, target: T, ctx: Ctx, locs: BlockLocs): void {
+  for (const node of nodes) {
+    let name = node.keyword;
+    const alias = sec.aliases?.[name];
+    if (alias) {
+      ctx.report(node.at, ConfigErrClass.DEPRECATED, CODES.deprecated, alias[1]);
+      name = alias[0];
+    }
+    const def = sec.keywords[name];
+    if (!def) {
+      ctx.report(node.at, ConfigErrClass.UNKNOWN_KEYWORD, CODES.unknownKeyword, node.block
+        ? `Unknown keyword '${node.keyword}' (its block is skipped)` : `Unknown keyword '${node.keyword}'`);
+      continue;
+    }
+    if (def.support === 'recognised') {
+      ctx.report(node.at, ConfigErrClass.OK, CODES.notSupported,
+        `keyword '${node.keyword}' in ${sec.name} is recognised but not supported - ignoring`, 'warning');
+    }
+    if (takesBlock(def as KwDef<unknown>)) {
+      if (node.block === null) {
+        ctx.report(node.at, ConfigErrClass.MISSING_BOB, CODES.missingBlock, `Missing '{' at beginning of configuration block`);
+        continue;
+      }
+    } else if (node.block !== null) {
+      ctx.report(node.blockAt ?? node.at, ConfigErrClass.UNEXPECTED_BOB, CODES.unexpectedBlock,
+        `Unexpected '{' after keyword '${node.keyword}' - ignoring the block`);
+    }
+    locs.kw[name] = node.at;
+    applyOne(node, def, target, ctx, locs);
+  }
+}
+
+function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockLocs): void {
+  const raw = node.args[0];
+  const at = node.argAt[0] ?? node.at;
+  switch (def.kind) {
+    case 'uint':
+    case 'int': {
+      if (raw === undefined) {
+        if (def.bare !== undefined) def.set?.(t, def.bare, node, ctx, locs);
+        else missingParameter(node, ctx);
+        return;
+      }
+      const r = parseInteger(raw, def.min, def.max);
+      if (!r.ok) {
+        ctx.report(at, ConfigErrClass.INVALID_NUMBER, r.msg.startsWith('number') ? CODES.range : CODES.invalidNumber, r.msg);
+        if (def.badMsg) ctx.error(at, CODES.invalidValue, def.badMsg(raw, t));
+        def.onBad?.(t);
+        return;
+      }
+      def.set?.(t, r.value, node, ctx, locs);
+      return;
+    }
+    case 'timer': {
+      if (raw === undefined) {
+        if (def.bare !== undefined) def.set?.(t, def.bare, node, ctx, locs);
+        else missingParameter(node, ctx);
+        return;
+      }
+      const r = parseTimerUs(raw, def.minS, def.maxS);
+      if (!r.ok) {
+        ctx.report(at, ConfigErrClass.INVALID_NUMBER, r.msg.startsWith('number') ? CODES.range : CODES.invalidNumber, r.msg);
+        if (def.badMsg) ctx.error(at, CODES.invalidValue, def.badMsg(raw, t));
+        return;
+      }
+      def.set?.(t, usToMs(r.value), node, ctx, locs);
+      return;
+    }
+    case 'bool': {
+      if (raw === undefined) { def.set?.(t, true, node, ctx, locs); return; }
+      const b = parseBool(raw);
+      if (b === null) {
+        ctx.error(at, CODES.invalidValue, def.badMsg ? def.badMsg(raw) : `Invalid value '${raw}' for ${node.keyword} specified`);
+        return;
+      }
+      def.set?.(t, b, node, ctx, locs);
+      return;
+    }
+    case 'enum': {
+      if (raw === undefined) { missingParameter(node, ctx); return; }
+      const found = def.caseInsensitive ? def.values.find((v) => v.toLowerCase() === raw.toLowerCase()) : def.values.find((v) => v === raw);
+      if (found === undefined) {
+        ctx.error(at, CODES.invalidValue, def.badMsg ? def.badMsg(raw, t) : `Invalid value '${raw}' for ${node.keyword}`);
+        return;
+      }
+      def.set?.(t, found, node, ctx, locs);
+      return;
+    }
+    case 'word':
+      if (raw === undefined) { missingParameter(node, ctx); return; }
+      def.set?.(t, raw, node, ctx, locs);
+      return;
+    case 'words':
+      def.set?.(t, node.args, node, ctx, locs);
+      return;
+    case 'script': {
+      const ref = scriptRef(ctx.resolveScript(node));
+      if (!ref) { missingParameter(node, ctx); return; }
+      def.set?.(t, ref, node, ctx, locs);
+      return;
+    }
+    case 'lines': {
+      const list = (locs.lists[node.keyword] ??= []);
+      for (const line of node.block ?? []) {
+        if (def.line?.(t, line, ctx, node)) list.push(line.at);
+      }
+      return;
+    }
+    case 'block': {
+      const child = def.open(t, node, ctx);
+      if (child === null) return;
+      applySection(node.block ?? [], def.section(), child, ctx, child.locs);
+      def.close?.(t, child, node, ctx);
+      return;
+    }
+    case 'skip-block':
+      return;
+  }
+}
+
+export { Ctx };

@@ -1,0 +1,277 @@
+/**
+ * Post-parse cross checks that do not rewrite values (those are in interpret.ts): VRIDs,
+ * interfaces, references between blocks, virtual servers, script security (semantics §2.1, §7.1,
+ * §10, §11). Pure: the host facts (interfaces, users, file modes) come in through `opts`.
+ */
+import { parseIp } from '../common/ip.js';
+import { ConfigErrClass, type Diagnostic, type Severity, type SrcLoc } from './diagnostics.js';
+import type { ConfigLocations } from './interpret.js';
+import { vsLabel } from './interpret.js';
+import type { Config, ScriptRef } from './model.js';
+
+/** What script security needs to know about the host (a port, so validation stays pure). */
+export interface ScriptEnv {
+  userExists(name: string): boolean;
+  /** Absolute path of a command word (PATH lookup for bare names); null = not found. */
+  resolve(cmd: string): string | null;
+  /** Owner and mode bits of a path; null = does not exist. */
+  stat(path: string): { uid: number; mode: number } | null;
+}
+
+export interface ValidateOptions {
+  /** Interfaces present on the host; undefined = do not check. */
+  knownInterfaces?: readonly string[];
+  /** Host facts for script security; undefined = do not check. */
+  scriptEnv?: ScriptEnv;
+}
+
+export const VALIDATE_CODES = {
+  noVrid: 'KA_CONF_NO_VRID',
+  dupVrid: 'KA_CONF_DUP_VRID',
+  noInterface: 'KA_CONF_NO_INTERFACE',
+  badInterface: 'KA_CONF_BAD_INTERFACE',
+  unknownRef: 'KA_CONF_UNKNOWN_REF',
+  noVip: 'KA_CONF_NO_VIP',
+  vsNoRealServers: 'KA_CONF_VS_NO_RS',
+  vsFwmarkProtocol: 'KA_CONF_VS_FWMARK_PROTOCOL',
+  syncGroup: 'KA_CONF_SYNC_GROUP',
+  noScript: 'KA_CONF_NO_SCRIPT',
+  scriptSecurity: 'KA_CONF_SCRIPT_SECURITY',
+  scriptUser: 'KA_CONF_SCRIPT_USER',
+} as const;
+
+class Sink {
+  readonly diags: Diagnostic[] = [];
+  add(at: SrcLoc, cls: ConfigErrClass, code: string, msg: string): void {
+    const sev: Severity = cls === ConfigErrClass.WARNING ? 'warning' : 'error';
+    this.diags.push({ sev, code, at, msg, cls });
+  }
+}
+
+export function validateConfig(cfg: Config, locs: ConfigLocations, opts: ValidateOptions = {}): Diagnostic[] {
+  const out = new Sink();
+  const vrrpBadIf = checkInterfaces(cfg, locs, opts, out);
+  checkInstances(cfg, locs, out);
+  const liveScripts = checkScriptsAndGroups(cfg, locs, out);
+  checkVirtualServers(cfg, locs, out);
+  if (opts.scriptEnv) checkScriptSecurity(cfg, locs, opts.scriptEnv, liveScripts, vrrpBadIf, out);
+  return out.diags;
+}
+
+const familyOf = (addr: string | undefined): 4 | 6 => (addr && parseIp(addr)?.family === 6 ? 6 : 4);
+
+function checkInstances(cfg: Config, locs: ConfigLocations, out: Sink): void {
+  const byKey = new Map<string, string>();
+  cfg.vrrpInstances.forEach((vi, i) => {
+    const l = locs.vrrpInstances[i]!;
+    if (vi.virtualRouterId === null) {
+      out.add(l.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.noVrid, `(${vi.name}) the virtual router id must be set`);
+    }
+    if (vi.interface === null && vi.unicastSrcIp === null) {
+      out.add(l.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.noInterface, `(${vi.name}) Unknown interface!`);
+    }
+    if (vi.virtualIpaddresses.length === 0 && l.kw.no_virtual_ipaddress === undefined) {
+      const required = vi.version === 3 || vi.strictMode;
+      out.add(l.at, required ? ConfigErrClass.GENERAL_ERROR : ConfigErrClass.WARNING, VALIDATE_CODES.noVip,
+        `(${vi.name}) No VIP specified; at least one is ${required ? 'required' : 'sensible'}`);
+    }
+    if (vi.virtualRouterId === null) return;
+    const fam = familyOf(vi.virtualIpaddresses[0]?.address);
+    const key = `${vi.virtualRouterId}/${fam}/${vi.interface ?? ''}`;
+    const other = byKey.get(key);
+    if (other !== undefined) {
+      out.add(l.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.dupVrid,
+        `${other} and ${vi.name} both use VRID ${vi.virtualRouterId} with IPv${fam} on interface ${vi.interface ?? '(none)'}`);
+    } else byKey.set(key, vi.name);
+  });
+}
+
+/** Returns true when a VRRP-side interface is missing (keepalived's VRRP process then stops). */
+function checkInterfaces(cfg: Config, locs: ConfigLocations, opts: ValidateOptions, out: Sink): boolean {
+  const known = opts.knownInterfaces;
+  if (!known || cfg.globalDefs.dynamicInterfaces) return false;
+  const has = (n: string): boolean => known.includes(n);
+  let first: SrcLoc | null = null;
+  const missing = (at: SrcLoc, msg: string): void => {
+    out.add(at, ConfigErrClass.WARNING, VALIDATE_CODES.badInterface, msg);
+    first ??= at;
+  };
+  cfg.vrrpInstances.forEach((vi, i) => {
+    const l = locs.vrrpInstances[i]!;
+    if (vi.interface !== null && !has(vi.interface)) {
+      missing(l.kw.interface ?? l.at, `WARNING - interface ${vi.interface} for vrrp_instance ${vi.name} doesn't exist`);
+    }
+    vi.trackInterfaces.forEach((t, j) => {
+      if (!has(t.name)) missing(l.lists.track_interface?.[j] ?? l.at, `(${vi.name}) tracked interface ${t.name} doesn't exist`);
+    });
+    const vipLists: [typeof vi.virtualIpaddresses, SrcLoc[] | undefined][] = [
+      [vi.virtualIpaddresses, l.lists.virtual_ipaddress], [vi.virtualIpaddressesExcluded, l.lists.virtual_ipaddress_excluded]];
+    for (const [vips, at] of vipLists) {
+      vips.forEach((v, j) => {
+        if (v.dev !== null && !has(v.dev)) missing(at?.[j] ?? l.at, `WARNING - interface ${v.dev} for ip address ${v.address} doesn't exist`);
+      });
+    }
+    for (const ref of locs.instanceIfRefs[i] ?? []) {
+      if (!has(ref.name)) missing(ref.at, `WARNING - interface ${ref.name} for ${ref.what} doesn't exist`);
+    }
+  });
+  cfg.syncGroups.forEach((sg, i) => {
+    const l = locs.syncGroups[i]!;
+    sg.trackInterfaces.forEach((t, j) => {
+      if (!has(t.name)) missing(l.lists.track_interface?.[j] ?? l.at, `(${sg.name}) tracked interface ${t.name} doesn't exist`);
+    });
+  });
+  for (const ref of locs.otherIfRefs) {
+    if (!has(ref.name)) missing(ref.at, `WARNING - interface ${ref.name} for ${ref.what} doesn't exist`);
+  }
+  if (first !== null) {
+    out.add(first, ConfigErrClass.BAD_IF, VALIDATE_CODES.badInterface, 'Non-existent interface specified in configuration');
+    return true;
+  }
+  return false;
+}
+
+/** Checks vrrp_script / sync group references; returns the names of usable vrrp_scripts. */
+function checkScriptsAndGroups(cfg: Config, locs: ConfigLocations, out: Sink): Set<string> {
+  const live = new Set<string>();
+  cfg.vrrpScripts.forEach((s, i) => {
+    if (s.script === null) {
+      out.add(locs.vrrpScripts[i]!.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.noScript, `No script set for vrrp_script ${s.name} - removing`);
+    } else live.add(s.name);
+  });
+  const trackRefs = (owner: string, names: { name: string }[], at: SrcLoc[] | undefined, fallback: SrcLoc): void => {
+    names.forEach((t, j) => {
+      if (!live.has(t.name)) {
+        out.add(at?.[j] ?? fallback, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.unknownRef, `(${owner}) track script ${t.name} not found, ignoring...`);
+      }
+    });
+  };
+  cfg.vrrpInstances.forEach((vi, i) => {
+    const l = locs.vrrpInstances[i]!;
+    trackRefs(vi.name, vi.trackScripts, l.lists.track_script, l.at);
+  });
+  const instances = new Set(cfg.vrrpInstances.map((v) => v.name));
+  const memberOf = new Map<string, string>();
+  cfg.syncGroups.forEach((sg, i) => {
+    const l = locs.syncGroups[i]!;
+    trackRefs(sg.name, sg.trackScripts, l.lists.track_script, l.at);
+    let valid = 0;
+    sg.members.forEach((m, j) => {
+      const at = l.lists.group?.[j] ?? l.at;
+      if (!instances.has(m)) {
+        out.add(at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.syncGroup, `Virtual router ${m} specified in sync group ${sg.name} doesn't exist - ignoring`);
+        return;
+      }
+      const prev = memberOf.get(m);
+      if (prev !== undefined) {
+        out.add(at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.syncGroup, `VRRP instance ${m} cannot be in more than one sync group (${prev} and ${sg.name})`);
+        return;
+      }
+      memberOf.set(m, sg.name);
+      valid++;
+    });
+    if (valid === 1) {
+      out.add(l.at, ConfigErrClass.WARNING, VALIDATE_CODES.syncGroup, `Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
+    }
+  });
+  return live;
+}
+
+function checkVirtualServers(cfg: Config, locs: ConfigLocations, out: Sink): void {
+  const groups = new Set(cfg.virtualServerGroups.map((g) => g.name));
+  cfg.virtualServers.forEach((vs, i) => {
+    const l = locs.virtualServers[i]!;
+    const label = vsLabel(vs.key, vs.protocol);
+    if (vs.key.kind === 'fwmark' && l.kw.protocol !== undefined) {
+      out.add(l.kw.protocol, ConfigErrClass.WARNING, VALIDATE_CODES.vsFwmarkProtocol,
+        `Warning: Virtual server ${label}: protocol specified for fwmark - protocol will be ignored`);
+    }
+    if (vs.key.kind === 'group' && !groups.has(vs.key.group)) {
+      out.add(l.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.unknownRef, `Virtual server group ${vs.key.group} specified but not defined - ignoring`);
+    }
+    if (vs.realServers.length === 0 && vs.sorryServer === null) {
+      out.add(l.at, ConfigErrClass.WARNING, VALIDATE_CODES.vsNoRealServers, `Virtual server ${label} has no real servers - ignoring`);
+    }
+  });
+}
+
+interface ScriptUse { ref: ScriptRef; at: SrcLoc; vrrp: boolean }
+
+function collectScripts(cfg: Config, locs: ConfigLocations, liveScripts: Set<string>): ScriptUse[] {
+  const uses: ScriptUse[] = [];
+  const add = (ref: ScriptRef | null, at: SrcLoc | undefined, fallback: SrcLoc, vrrp: boolean): void => {
+    if (ref) uses.push({ ref, at: at ?? fallback, vrrp });
+  };
+  const tracked = new Set([...cfg.vrrpInstances.flatMap((v) => v.trackScripts.map((t) => t.name)), ...cfg.syncGroups.flatMap((g) => g.trackScripts.map((t) => t.name))]);
+  cfg.vrrpScripts.forEach((s, i) => {
+    if (liveScripts.has(s.name) && tracked.has(s.name)) add(s.script, locs.vrrpScripts[i]!.kw.script, locs.vrrpScripts[i]!.at, true);
+  });
+  const notifyKw = { master: 'notify_master', backup: 'notify_backup', fault: 'notify_fault', stop: 'notify_stop', deleted: 'notify_deleted', any: 'notify' } as const;
+  const notifies = (n: Config['vrrpInstances'][number]['notify'], kw: Record<string, SrcLoc>, at: SrcLoc): void => {
+    for (const [slot, name] of Object.entries(notifyKw)) add(n[slot as keyof typeof notifyKw], kw[name], at, true);
+  };
+  cfg.vrrpInstances.forEach((v, i) => notifies(v.notify, locs.vrrpInstances[i]!.kw, locs.vrrpInstances[i]!.at));
+  cfg.syncGroups.forEach((g, i) => notifies(g.notify, locs.syncGroups[i]!.kw, locs.syncGroups[i]!.at));
+  cfg.virtualServers.forEach((vs, i) => {
+    const l = locs.virtualServers[i]!;
+    add(vs.quorumUp, l.kw.quorum_up, l.at, false);
+    add(vs.quorumDown, l.kw.quorum_down, l.at, false);
+    vs.realServers.forEach((rs, j) => {
+      const rl = l.children[j] ?? l;
+      add(rs.notifyUp, rl.kw.notify_up, rl.at, false);
+      add(rs.notifyDown, rl.kw.notify_down, rl.at, false);
+      rs.checkers.forEach((c, k) => {
+        const cl = rl.children[k] ?? rl;
+        add(c.miscPath, cl.kw.misc_path, cl.at, false);
+      });
+    });
+  });
+  return uses;
+}
+
+const DEFAULT_SCRIPT_USER = 'keepalived_script';
+
+/** semantics §10: who runs each script, and whether running it as root is allowed. */
+function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv, live: Set<string>, vrrpBadIf: boolean, out: Sink): void {
+  // keepalived's VRRP process stops at a missing interface before it looks at its scripts.
+  const uses = collectScripts(cfg, locs, live).filter((u) => !(u.vrrp && vrrpBadIf));
+  if (uses.length === 0) return;
+  const g = cfg.globalDefs;
+  const defaultUser = g.scriptUser?.user ?? (env.userExists(DEFAULT_SCRIPT_USER) ? DEFAULT_SCRIPT_USER : null);
+  if (g.enableScriptSecurity && g.scriptUser === null && defaultUser === null) {
+    out.add(uses[0]!.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.scriptUser, `Unable to set default user ${DEFAULT_SCRIPT_USER} for script`);
+    return;
+  }
+  let violation: SrcLoc | null = null;
+  for (const u of uses) {
+    const user = u.ref.user ?? defaultUser ?? 'root';
+    if (user !== 'root') continue;
+    const cmd = u.ref.argv[0];
+    const path = cmd === undefined ? null : env.resolve(cmd);
+    if (path === null) continue; // keepalived does not run (or complain about) a script it cannot find
+    if (!g.enableScriptSecurity) { violation ??= u.at; continue; }
+    if (unsafePath(path, env)) {
+      out.add(u.at, ConfigErrClass.SECURITY_ERROR, VALIDATE_CODES.scriptSecurity, `Unsafe permissions found for script '${u.ref.cmd}' - disabling.`);
+    }
+  }
+  if (violation !== null) {
+    out.add(violation, ConfigErrClass.SECURITY_ERROR, VALIDATE_CODES.scriptSecurity,
+      'SECURITY VIOLATION - scripts are being executed but script_security not enabled.');
+  }
+}
+
+/** A root script is unsafe if it or any parent directory is writable by a non-root user. */
+function unsafePath(path: string, env: ScriptEnv): boolean {
+  const parts = path.split('/').filter((p) => p !== '');
+  for (let n = parts.length; n >= 0; n--) {
+    const p = '/' + parts.slice(0, n).join('/');
+    const st = env.stat(p);
+    if (!st) continue;
+    if (st.uid !== 0 || (st.mode & 0o022) !== 0) {
+      // a sticky world-writable directory (/tmp) still lets others replace only their own files
+      if (n < parts.length && (st.mode & 0o1000) !== 0 && st.uid === 0) continue;
+      return true;
+    }
+  }
+  return false;
+}
