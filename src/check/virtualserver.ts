@@ -118,7 +118,7 @@ function replaceRs(vs: VsState, i: number, r: RsState): VsState {
 }
 
 /** keepalived `update_quorum_state`: gain at W ≥ q+h, lose at W = 0 or W < q−h. */
-function settleQuorum(vs: VsState, events: HealthEvent[]): VsStep {
+export function settleQuorum(vs: VsState, events: HealthEvent[]): VsStep {
   const { quorum, hysteresis } = vs.cfg;
   const w = aliveWeight(vs);
   if (!vs.quorumUp && w >= quorum + hysteresis) {
