@@ -135,7 +135,8 @@ export class ScriptRunner {
     }
     const first = await this.runOnce(argv, o);
     if (first.kind === 'error' && first.code === 'ENOEXEC') {
-      // keepalived falls back to the shell for files without a #! line
+      // keepalived falls back to the shell for files without a #! line. glibc's execvp (used by
+      // libuv) already does this, so this path matters only on C libraries that do not.
       return this.runOnce(['/bin/sh', '-c', argv.map(shellQuote).join(' ')], o, argv);
     }
     return first;
