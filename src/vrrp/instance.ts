@@ -1,0 +1,268 @@
+/**
+ * Runs one vrrp_instance: feeds events into the pure `step` and carries out its effects with a
+ * Clock and the ports (transport, VIPs, GARP/NA, notifications). Validation and per-instance
+ * statistics (keepalived.stats categories) live here too. No Node I/O.
+ */
+import type { Clock } from '../common/clock.js';
+import type { Logger } from '../common/log.js';
+import type { InstanceConfig } from './config.js';
+import { initialRuntime, step, type Effect, type TimerName, type VrrpEvent, type VrrpRuntime, type VrrpState } from './fsm.js';
+import { burstPackets, lowerPrioBursts, masterBursts, masterRefresh, type Burst } from './garp-schedule.js';
+import { nextIpId } from './ipv4.js';
+import { AUTH_NONE, checkAdvert, countsAsReceived, encodeAdvert, type Advert, type CheckContext, type DropReason } from './packet.js';
+import type { Announcer, Notifier, RxPacket, VipManager, VrrpTransport } from './ports.js';
+import type { MemberView, SyncGroup, SyncMember } from './sync-group.js';
+import type { PriorityOutcome } from './track.js';
+
+/** keepalived.stats counters (first block) plus the drop reasons keepalived does not print. */
+export interface InstanceStats {
+  advert_rcvd: number;
+  advert_sent: number;
+  become_master: number;
+  release_master: number;
+  packet_len_err: number;
+  advert_interval_err: number;
+  ip_ttl_err: number;
+  invalid_type_rcvd: number;
+  addr_list_err: number;
+  invalid_authtype: number;
+  authtype_mismatch: number;
+  auth_failure: number;
+  pri_zero_rcvd: number;
+  pri_zero_sent: number;
+  version_err: number;
+  chk_err: number;
+  cast_mismatch: number;
+  owner_ignore: number;
+  not_unicast_peer: number;
+  /** State changes (FRR trans_cnt). */
+  transitions: number;
+}
+
+export const emptyStats = (): InstanceStats => ({
+  advert_rcvd: 0, advert_sent: 0, become_master: 0, release_master: 0, packet_len_err: 0, advert_interval_err: 0,
+  ip_ttl_err: 0, invalid_type_rcvd: 0, addr_list_err: 0, invalid_authtype: 0, authtype_mismatch: 0, auth_failure: 0,
+  pri_zero_rcvd: 0, pri_zero_sent: 0, version_err: 0, chk_err: 0, cast_mismatch: 0, owner_ignore: 0,
+  not_unicast_peer: 0, transitions: 0,
+});
+
+export interface InstanceDeps {
+  clock: Clock;
+  transport: VrrpTransport;
+  vips: VipManager;
+  announcer: Announcer;
+  notifier: Notifier;
+  log: Logger;
+}
+
+export class VrrpInstance implements SyncMember {
+  readonly stats: InstanceStats = emptyStats();
+  private rt: VrrpRuntime;
+  private readonly timers = new Map<TimerName, () => void>();
+  private readonly garpTimers = new Set<() => void>();
+  private ipId = 0;
+  /** Drop reasons already logged since the last state change or accepted advert (keepalived rate limit). */
+  private readonly loggedDrops = new Set<DropReason>();
+  /** Resolves when the last VIP add finished (GARPs wait for it). */
+  private vipsAdded: Promise<void> | null = null;
+  private group: SyncGroup | undefined;
+  private readonly log: Logger;
+
+  constructor(readonly cfg: InstanceConfig, private readonly deps: InstanceDeps) {
+    this.rt = initialRuntime(cfg);
+    this.log = deps.log.child({ inst: cfg.name, vrid: cfg.vrid, ifname: cfg.ifname });
+  }
+
+  get name(): string { return this.cfg.name; }
+  get state(): VrrpState { return this.rt.state; }
+  get runtime(): Readonly<VrrpRuntime> { return this.rt; }
+
+  joinGroup(g: SyncGroup): void {
+    this.group = g;
+    g.add(this);
+  }
+
+  view(): MemberView {
+    return { name: this.name, state: this.rt.state, wantState: this.rt.wantState, faulted: this.rt.faulted };
+  }
+
+  start(faulted = false): void { this.dispatch({ t: 'start', now: this.deps.clock.now(), faulted }); }
+  shutdown(): void { this.dispatch({ t: 'shutdown', now: this.deps.clock.now() }); }
+  syncTo(state: 'MASTER' | 'BACKUP' | 'FAULT'): void { this.dispatch({ t: 'syncTo', now: this.deps.clock.now(), state }); }
+
+  setFault(faulted: boolean): void {
+    if (faulted === this.rt.faulted) return;
+    this.dispatch({ t: faulted ? 'fault' : 'faultCleared', now: this.deps.clock.now() });
+  }
+
+  setEffectivePriority(p: number): void { this.dispatch({ t: 'priority', now: this.deps.clock.now(), effective: p }); }
+
+  /** Applies the outcome of track.ts: priority first, then the fault condition. */
+  applyTracking(o: PriorityOutcome): void {
+    this.setEffectivePriority(o.priority);
+    this.setFault(o.fault);
+  }
+
+  /** A datagram the router matched to this instance by (ifindex, family, VRID). */
+  receive(pkt: RxPacket): void {
+    const r = checkAdvert({ payload: pkt.payload, src: pkt.src, dst: pkt.dst, ttl: pkt.ttl }, this.checkContext());
+    if (countsAsReceived(r)) this.stats.advert_rcvd++;
+    if (!r.ok) {
+      this.stats[r.reason.reason]++;
+      if (!this.loggedDrops.has(r.reason.reason)) {
+        this.loggedDrops.add(r.reason.reason);
+        this.log.info({ reason: r.reason.reason, verdict: r.reason.verdict }, `(${this.name}) ${r.reason.msg}`);
+      }
+      return;
+    }
+    this.loggedDrops.clear();
+    const { advert, warnings, msgs } = r.value;
+    if (warnings.includes('addr_list_err')) this.stats.addr_list_err++;
+    for (const m of msgs) this.log.info(`(${this.name}) ${m}`);
+    if (advert.priority === 0) this.stats.pri_zero_rcvd++;
+    this.dispatch({ t: 'advert', now: this.deps.clock.now(), advert, src: pkt.src });
+  }
+
+  private checkContext(): CheckContext {
+    const c = this.cfg;
+    return {
+      family: c.family, version: c.version, authType: c.authType, authData: c.authData, intervalCs: c.advertIntervalCs,
+      vips: c.vips, checksumMode: c.checksumMode, unicast: c.unicastPeers.length > 0, unicastPeers: c.unicastPeers,
+      checkUnicastSrc: c.checkUnicastSrc, ownerIgnoresAdverts: c.ownerIgnoreAdverts && c.priority === 255,
+      skipCheckAdvAddr: c.skipCheckAdvAddr, currentMaster: this.rt.master?.ip,
+    };
+  }
+
+  private dispatch(ev: VrrpEvent): void {
+    if (ev.t === 'masterDownTimer' && this.group) ev = { ...ev, groupAllowsMaster: this.group.allowsMaster(this.name) };
+    const { state, effects } = step(this.rt, ev, this.cfg);
+    this.rt = state;
+    const transitions: VrrpState[] = [];
+    for (const fx of effects) {
+      if (fx.t === 'transition') transitions.push(fx.to);
+      else this.apply(fx);
+    }
+    for (const to of transitions) {
+      this.stats.transitions++;
+      this.loggedDrops.clear();
+      this.group?.onTransition(this.name, to);
+    }
+  }
+
+  private apply(fx: Exclude<Effect, { t: 'transition' }>): void {
+    switch (fx.t) {
+      case 'sendAdvert': return this.sendAdvert(fx.priority);
+      case 'arm': return this.arm(fx.timer, fx.at);
+      case 'disarm': return this.disarm(fx.timer);
+      case 'addVips': return this.addVips();
+      case 'delVips': return this.delVips();
+      case 'garp': return this.scheduleGarp(fx.burst === 'master' ? masterBursts(this.cfg.garp) : lowerPrioBursts(this.cfg.garp), fx.burst === 'master');
+      case 'cancelGarp': return this.cancelGarp();
+      case 'notify': return this.guard('notify', () => this.deps.notifier.notify({ instance: this.name, state: fx.state, priority: fx.priority }));
+      case 'notifyMasterRxLowerPri': return this.guard('notify', () => this.deps.notifier.masterRxLowerPri?.(this.name, fx.priority));
+      case 'stat': this.stats[fx.counter]++; return;
+      case 'log': this.log[fx.level](`(${this.name}) ${fx.msg}`); return;
+    }
+  }
+
+  private guard(what: string, fn: () => void): void {
+    try { fn(); } catch (err) { this.log.error({ err }, `(${this.name}) ${what} failed`); }
+  }
+
+  private advert(priority: number): Advert {
+    const c = this.cfg;
+    const a: Advert = { version: c.version, vrid: c.vrid, priority, intervalCs: c.advertIntervalCs, addrs: c.vips };
+    if (c.version === 2) return { ...a, authType: c.authType ?? AUTH_NONE, authData: c.authData ?? new Uint8Array(8) };
+    return a;
+  }
+
+  private sendAdvert(priority: number): void {
+    const c = this.cfg;
+    const adv = this.advert(priority);
+    const dsts = c.unicastPeers.length > 0 ? c.unicastPeers : [c.mcastGroup];
+    for (const dst of dsts) {
+      // The v3 checksum covers the destination, so each unicast copy is encoded separately.
+      const payload = encodeAdvert(adv, { family: c.family, src: c.srcIp, dst, checksumMode: c.checksumMode });
+      this.ipId = nextIpId(this.ipId);
+      this.guard('send', () => this.deps.transport.send({ ifindex: c.ifindex, family: c.family, src: c.srcIp, dst, ttl: c.ttl, ipId: this.ipId, payload }));
+    }
+    this.stats.advert_sent++;
+  }
+
+  private arm(timer: TimerName, at: number): void {
+    this.disarm(timer);
+    const ev: VrrpEvent['t'] = timer === 'adver' ? 'adverTimer' : 'masterDownTimer';
+    const cancel = this.deps.clock.after(at - this.deps.clock.now(), () => {
+      this.timers.delete(timer);
+      this.dispatch({ t: ev, now: this.deps.clock.now() } as VrrpEvent);
+    });
+    this.timers.set(timer, cancel);
+  }
+
+  private disarm(timer: TimerName): void {
+    this.timers.get(timer)?.();
+    this.timers.delete(timer);
+  }
+
+  private addVips(): void {
+    try {
+      const r = this.deps.vips.add(this.name);
+      this.vipsAdded = r instanceof Promise
+        ? r.catch((err: unknown) => { this.log.error({ err }, `(${this.name}) adding VIPs failed`); })
+        : null;
+    } catch (err) {
+      this.log.error({ err }, `(${this.name}) adding VIPs failed`);
+    }
+  }
+
+  private delVips(): void {
+    this.vipsAdded = null;
+    try {
+      const r = this.deps.vips.remove(this.name);
+      if (r instanceof Promise) r.catch((err: unknown) => this.log.error({ err }, `(${this.name}) removing VIPs failed`));
+    } catch (err) {
+      this.log.error({ err }, `(${this.name}) removing VIPs failed`);
+    }
+  }
+
+  private scheduleGarp(bursts: Burst[], withRefresh: boolean): void {
+    const start = (): void => {
+      for (const b of bursts) this.garpAt(b.atMs, () => this.sendBurst(b.repeat));
+      const refresh = withRefresh ? masterRefresh(this.cfg.garp) : null;
+      if (refresh) {
+        const tick = (): void => { this.sendBurst(refresh.repeat); this.garpAt(refresh.periodMs, tick); };
+        this.garpAt(refresh.firstAtMs, tick);
+      }
+    };
+    // GARPs follow the VIPs: wait for an asynchronous add to finish.
+    if (this.vipsAdded) {
+      const pending = this.vipsAdded;
+      pending.then(() => { if (this.vipsAdded === pending && this.rt.state === 'MASTER') start(); }, () => {});
+    } else start();
+  }
+
+  private sendBurst(repeat: number): void {
+    if (this.rt.state !== 'MASTER') return; // only while the VIPs are set
+    const addrs = [...this.cfg.vips, ...this.cfg.excludedVips];
+    for (const p of burstPackets(addrs, repeat, this.cfg.garp)) {
+      this.garpAt(p.offsetMs, () => this.guard('announce', () => this.deps.announcer.announce(this.name, p.addr)));
+    }
+  }
+
+  /** Runs fn now (delay 0) or after delay ms, cancellable by cancelGarp. */
+  private garpAt(delayMs: number, fn: () => void): void {
+    if (delayMs <= 0) return fn();
+    const cancel = this.deps.clock.after(delayMs, () => { this.garpTimers.delete(cancel); fn(); });
+    this.garpTimers.add(cancel);
+  }
+
+  private cancelGarp(): void {
+    for (const c of this.garpTimers) c();
+    this.garpTimers.clear();
+  }
+
+  /** Timers and GARPs still pending (for leak checks in tests and on teardown). */
+  pendingTimers(): number {
+    return this.timers.size + this.garpTimers.size;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * vrrp_sync_group: members move together (keepalived vrrp_sync.c, semantics §2.9).
+ * The rules are pure functions over member views; `SyncGroup` wires them to running instances.
+ *
+ * - A member may become MASTER only when every other member wants MASTER too.
+ * - One member goes FAULT (own fault) → all go FAULT; one goes BACKUP → all leave MASTER (and
+ *   FAULT that was only imposed by the group) for BACKUP; one goes MASTER → all BACKUPs follow.
+ */
+import type { VrrpState } from './fsm.js';
+
+export interface MemberView {
+  name: string;
+  state: VrrpState;
+  wantState: 'MASTER' | 'BACKUP';
+  /** Has its own fault condition (not one imposed by the group). */
+  faulted: boolean;
+}
+
+export type SyncCommand = { name: string; state: 'MASTER' | 'BACKUP' | 'FAULT' };
+
+export function canGoMaster(members: readonly MemberView[], self: string): boolean {
+  return members.every((m) => m.name === self || m.state === 'MASTER' || (m.state === 'BACKUP' && m.wantState === 'MASTER'));
+}
+
+/** What the other members must do after `changed` entered `to`. */
+export function syncCommands(members: readonly MemberView[], changed: string, to: VrrpState): SyncCommand[] {
+  const others = members.filter((m) => m.name !== changed);
+  const anyOwnFault = members.some((m) => m.faulted);
+  if (to === 'FAULT' || (anyOwnFault && (to === 'MASTER' || to === 'BACKUP'))) {
+    const cmds = others.filter((m) => m.state === 'MASTER' || m.state === 'BACKUP').map((m) => ({ name: m.name, state: 'FAULT' as const }));
+    // The member that just came up must also go back to FAULT while another one is faulty.
+    const self = members.find((m) => m.name === changed);
+    if (to !== 'FAULT' && self && !self.faulted) cmds.push({ name: changed, state: 'FAULT' });
+    return cmds;
+  }
+  if (to === 'BACKUP') {
+    return others.filter((m) => m.state === 'MASTER' || (m.state === 'FAULT' && !m.faulted)).map((m) => ({ name: m.name, state: 'BACKUP' as const }));
+  }
+  if (to === 'MASTER') return others.filter((m) => m.state === 'BACKUP').map((m) => ({ name: m.name, state: 'MASTER' as const }));
+  return [];
+}
+
+/** What a running member exposes to its group. */
+export interface SyncMember {
+  readonly name: string;
+  view(): MemberView;
+  syncTo(state: 'MASTER' | 'BACKUP' | 'FAULT'): void;
+}
+
+export class SyncGroup {
+  private readonly members: SyncMember[] = [];
+  private propagating = false;
+
+  constructor(readonly name: string, private readonly onLog: (msg: string) => void = () => {}) {}
+
+  add(m: SyncMember): void {
+    this.members.push(m);
+  }
+
+  allowsMaster(self: string): boolean {
+    return canGoMaster(this.members.map((m) => m.view()), self);
+  }
+
+  /** Called by a member after each of its transitions; re-entrant calls caused by our own commands are absorbed. */
+  onTransition(member: string, to: VrrpState): void {
+    if (this.propagating || to === 'STOP' || to === 'INIT') return;
+    const cmds = syncCommands(this.members.map((m) => m.view()), member, to);
+    if (cmds.length === 0) return;
+    this.onLog(`VRRP_Group(${this.name}) Syncing instances to ${cmds[0]!.state} state`);
+    this.propagating = true;
+    try {
+      for (const c of cmds) this.members.find((m) => m.name === c.name)?.syncTo(c.state);
+    } finally {
+      this.propagating = false;
+    }
+  }
+}
