@@ -1,0 +1,187 @@
+/**
+ * Front end entry point: preprocess → lex each logical line → balance braces (diagnostics, never
+ * exceptions) → nearley grammar (grammar/keepalived.ne) per top-level statement → ConfNode[].
+ */
+import nearley from 'nearley';
+import type { ConfNode, TreeOptions, TreeResult } from './ast.js';
+import type { Diagnostic, SrcLoc } from './diagnostics.js';
+import { frontEndDiag } from './front-end-diags.js';
+import compiledGrammar from './generated/grammar.js';
+import type { RawStmt } from './grammar-actions.js';
+import { createLineLexer, lexLine, TokenStream, type ConfToken } from './lexer.js';
+import { preprocess, type LogicalLine } from './preprocess.js';
+
+/** Deeper blocks are flattened (their braces reported), so consumers may recurse safely. */
+export const MAX_BLOCK_DEPTH = 256;
+
+/** Ends of line carry no position the tree needs, so all of them share one token. */
+const NL: ConfToken = Object.freeze({ type: 'nl', value: '\n', text: '\n', lineIdx: -1, offset: 0 });
+
+interface Balanced {
+  tokens: ConfToken[];
+  /** Token index where each top-level statement starts (plus the end). */
+  cuts: number[];
+}
+
+/**
+ * Makes the token stream well formed the way keepalived recovers: a `{` opens a block only right
+ * after a statement line, other `{` are "Unexpected" (their `}` is then dropped too); a `}` with
+ * nothing open is "Extra"; blocks still open at the end are closed after one diagnostic.
+ */
+function balance(lines: readonly LogicalLine[], lexed: readonly ConfToken[][], diags: Diagnostic[]): Balanced {
+  const tokens: ConfToken[] = [];
+  const cuts: number[] = [];
+  const open: { real: boolean; at: SrcLoc }[] = [];
+  let realDepth = 0;
+  let canOpen = false;
+  for (let i = 0; i < lexed.length; i++) {
+    const toks = lexed[i]!;
+    const first = toks[0];
+    if (first === undefined) continue;
+    const at = locOf(lines[i]!, first.offset);
+    if (first.type === 'lbrace' && toks.length === 1) {
+      if (canOpen && realDepth < MAX_BLOCK_DEPTH) {
+        tokens.push(first, NL);
+        open.push({ real: true, at });
+        realDepth++;
+      } else {
+        if (canOpen) diags.push(frontEndDiag('KA_CONF_TOO_DEEP', at, `Blocks nested more than ${MAX_BLOCK_DEPTH} deep - ignoring '{'`));
+        else diags.push(frontEndDiag('KA_CONF_UNEXPECTED_BOB', at, "Unexpected '{' - ignoring"));
+        open.push({ real: false, at });
+      }
+      canOpen = false;
+      continue;
+    }
+    if (first.type === 'rbrace' && toks.length === 1) {
+      const top = open.pop();
+      if (top === undefined) {
+        diags.push(frontEndDiag('KA_CONF_EXTRA_EOB', at, "Extra '}' found"));
+        diags.push(frontEndDiag('KA_CONF_UNKNOWN_KEYWORD', at, "Unknown keyword '}'"));
+      } else if (top.real) {
+        tokens.push(first, NL);
+        realDepth--;
+      }
+      canOpen = false;
+      continue;
+    }
+    if (realDepth === 0) cuts.push(tokens.length);
+    for (const t of toks) tokens.push(t.type === 'lbrace' || t.type === 'rbrace' ? { ...t, type: 'word' } : t);
+    tokens.push(NL);
+    canOpen = true;
+  }
+  if (open.length > 0) {
+    diags.push(frontEndDiag('KA_CONF_MISSING_EOB', open[0]!.at, `There are ${open.length} missing '}'s or extra '{'s`));
+    const last = tokens[tokens.length - 1];
+    for (let k = open.length - 1; k >= 0; k--) {
+      if (!open[k]!.real || last === undefined) continue;
+      const close: ConfToken = { type: 'rbrace', value: '}', text: '}', lineIdx: last.lineIdx, offset: last.offset };
+      tokens.push(close, NL);
+    }
+  }
+  cuts.push(tokens.length);
+  return { tokens, cuts };
+}
+
+function locOf(line: LogicalLine, offset: number): SrcLoc {
+  return { file: line.file, line: line.line, col: line.text.colAt(Math.min(offset, Math.max(0, line.text.length - 1))) };
+}
+
+function toNodes(raw: readonly RawStmt[], lines: readonly LogicalLine[]): ConfNode[] {
+  return raw.map((s) => toNode(s, lines));
+}
+
+function toNode(s: RawStmt, lines: readonly LogicalLine[]): ConfNode {
+  const line = lines[s.head.lineIdx]!;
+  const headEnd = s.head.offset + s.head.value.length + (s.head.type === 'qword' ? 2 : 0);
+  const node: ConfNode = {
+    keyword: s.head.value,
+    args: s.args.map((a) => a.value),
+    argAt: s.args.map((a) => locOf(lines[a.lineIdx]!, a.offset)),
+    rawArgs: line.text.text.slice(headEnd).trimStart(),
+    at: locOf(line, s.head.offset),
+    block: s.block ? toNodes(s.block.body, lines) : null,
+  };
+  if (s.block) node.blockAt = locOf(lines[s.block.open.lineIdx]!, s.block.open.offset);
+  return node;
+}
+
+const SHAPE_CODE: Record<ConfToken['type'], string> = { word: 'w', qword: 'q', lbrace: '{', rbrace: '}', nl: 'n' };
+/** Distinct statement shapes remembered per buildTree call. */
+const MAX_CACHED_SHAPES = 4096;
+
+/**
+ * Parses one top-level statement. The grammar looks only at token types, so the parse of a
+ * statement is a function of its type sequence (its "shape"): nearley parses each new shape once,
+ * over placeholder tokens that carry their position, and the result is re-used for every
+ * statement with the same shape (1,000 alike virtual_servers cost one Earley parse).
+ * More or fewer than one parse is an internal error, never a silent pick.
+ */
+class StatementParser {
+  private readonly grammar = nearley.Grammar.fromCompiled(compiledGrammar);
+  private readonly shapes = new Map<string, RawStmt[] | string>();
+
+  parse(tokens: readonly ConfToken[], from: number, to: number): RawStmt[] | string {
+    let key = '';
+    for (let i = from; i < to; i++) key += SHAPE_CODE[tokens[i]!.type];
+    let shape = this.shapes.get(key);
+    if (shape === undefined) {
+      shape = this.parseShape(tokens, from, to);
+      if (this.shapes.size < MAX_CACHED_SHAPES) this.shapes.set(key, shape);
+    }
+    if (typeof shape === 'string') return shape;
+    const real = (t: ConfToken): ConfToken => tokens[from + t.offset]!;
+    const instantiate = (s: RawStmt): RawStmt => ({
+      head: real(s.head),
+      args: s.args.map(real),
+      block: s.block ? { open: real(s.block.open), body: s.block.body.map(instantiate) } : null,
+    });
+    return shape.map(instantiate);
+  }
+
+  private parseShape(tokens: readonly ConfToken[], from: number, to: number): RawStmt[] | string {
+    const placeholders: ConfToken[] = [];
+    for (let i = from; i < to; i++) {
+      const type = tokens[i]!.type;
+      placeholders.push({ type, value: SHAPE_CODE[type], text: SHAPE_CODE[type], lineIdx: -1, offset: i - from });
+    }
+    const parser = new nearley.Parser(this.grammar, { lexer: new TokenStream(placeholders) });
+    try {
+      parser.feed('');
+    } catch (err) {
+      return err instanceof Error ? (err.message.split('\n')[0] ?? 'parse error') : String(err);
+    }
+    const results = parser.results as RawStmt[][];
+    if (results.length !== 1) return `${results.length} parses`;
+    return results[0]!;
+  }
+}
+
+export function buildTree(rootPath: string, opts: TreeOptions): TreeResult {
+  const pre = preprocess(rootPath, opts);
+  const diags = pre.diags;
+  const lexer = createLineLexer();
+  const lexed: ConfToken[][] = new Array<ConfToken[]>(pre.lines.length);
+  for (let i = 0; i < pre.lines.length; i++) {
+    const line = pre.lines[i]!;
+    const { tokens, unmatchedQuoteAt } = lexLine(lexer, line.text.text, i);
+    if (unmatchedQuoteAt !== null) {
+      diags.push(frontEndDiag('KA_CONF_UNMATCHED_QUOTE', locOf(line, unmatchedQuoteAt), `Unmatched quote: '${line.text.text}'`));
+    }
+    lexed[i] = tokens;
+  }
+  const balanced = balance(pre.lines, lexed, diags);
+  const parser = new StatementParser();
+  const nodes: ConfNode[] = [];
+  for (let k = 0; k + 1 < balanced.cuts.length; k++) {
+    const from = balanced.cuts[k]!;
+    const to = balanced.cuts[k + 1]!;
+    const parsed = parser.parse(balanced.tokens, from, to);
+    if (typeof parsed === 'string') {
+      const first = balanced.tokens[from]!;
+      diags.push(frontEndDiag('KA_CONF_INTERNAL', locOf(pre.lines[first.lineIdx]!, first.offset), `Internal parser error (${parsed}) - statement skipped`));
+      continue;
+    }
+    for (const s of parsed) nodes.push(toNode(s, pre.lines));
+  }
+  return { nodes, diags, files: pre.files };
+}
