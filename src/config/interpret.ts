@@ -203,14 +203,16 @@ function completeChecker(c: CheckerDraft, rs: RealServerDraft, vs: VirtualServer
   const dflt = CHECKER_DEFAULTS[c.type];
   const delayLoopMs = c.delayLoopMs ?? rs.delayLoopMs ?? vs.delayLoopMs;
   const { locs: _l, ...rest } = c;
+  const miscTimeoutMs = c.type === 'MISC_CHECK' ? (c.miscTimeoutMs ?? delayLoopMs) : null;
   return {
     ...rest,
-    connectTimeoutMs: c.connectTimeoutMs ?? rs.connectTimeoutMs ?? vs.connectTimeoutMs,
+    // MISC_CHECK has no connection: its time limit is the script timeout.
+    connectTimeoutMs: miscTimeoutMs ?? c.connectTimeoutMs ?? rs.connectTimeoutMs ?? vs.connectTimeoutMs,
     retry: c.retry ?? rs.retry ?? vs.retry ?? dflt.retry,
     delayBeforeRetryMs: c.delayBeforeRetryMs ?? rs.delayBeforeRetryMs ?? vs.delayBeforeRetryMs ?? dflt.delayBeforeRetryMs ?? delayLoopMs,
     delayLoopMs,
     warmupMs: c.warmupMs ?? rs.warmupMs ?? vs.warmupMs ?? delayLoopMs,
     alpha: c.alpha ?? rs.alpha ?? vs.alpha,
-    miscTimeoutMs: c.type === 'MISC_CHECK' ? (c.miscTimeoutMs ?? delayLoopMs) : null,
+    miscTimeoutMs,
   };
 }

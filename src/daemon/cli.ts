@@ -1,0 +1,183 @@
+/**
+ * Command line: keepalived's options. This file implements the config side (`-t`, `--dump-conf`,
+ * `--dump-json`, `-f`, `-i`, `-e`, `-h`, `-v`); the other keepalived flags are accepted and
+ * ignored for now. `-t` runs the same pure loadConfig the daemon runs on start and reload.
+ */
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatDiagnostic } from '../config/diagnostics.js';
+import { dumpConfig } from '../config/dump.js';
+import { loadConfig, type LoadResult } from '../config/load.js';
+import type { ScriptEnv } from '../config/validate.js';
+import type { ConfigSource } from '../config/ast.js';
+import { fsConfigSource } from './config-source.js';
+
+export const DEFAULT_CONFIG = '/etc/keepalived/keepalived.conf';
+
+export interface CliOptions {
+  configTest: boolean;
+  file: string;
+  configId: string | null;
+  allConfig: boolean;
+  dumpConf: boolean;
+  dumpJson: boolean;
+  help: boolean;
+  version: boolean;
+  /** keepalived options we accept but do not act on yet. */
+  ignored: string[];
+}
+
+/** keepalived flags accepted and ignored: [short, long, takes a value]. */
+const IGNORED: [string | null, string, boolean][] = [
+  ['P', 'vrrp', false], ['C', 'check', false], ['B', 'no_bfd', false], [null, 'all', false], ['n', 'dont-fork', false],
+  ['l', 'log-console', false], ['D', 'log-detail', false], ['S', 'log-facility', true], ['g', 'log-file', true],
+  [null, 'flush-log-file', false], ['G', 'no-syslog', false], ['X', 'release-vips', false], ['V', 'dont-release-vrrp', false],
+  ['I', 'dont-release-ipvs', false], ['R', 'dont-respawn', false], ['p', 'pid', true], ['r', 'vrrp_pid', true],
+  ['c', 'checkers_pid', true], ['b', 'bfd_pid', true], ['s', 'namespace', true], ['u', 'umask', true], ['m', 'core-dump', false],
+  ['M', 'core-dump-pattern', true], ['a', 'address-monitoring', false], ['x', 'snmp', false], ['A', 'snmp-agent-socket', true],
+  [null, 'perf', false], [null, 'debug', false], [null, 'no-mem-check', false], [null, 'signum', true], [null, 'ignore-sigint', false],
+];
+
+export const HELP = `Usage: keepalived-ts [OPTION...]
+  -f, --use-file=FILE          Use the specified configuration file (default ${DEFAULT_CONFIG})
+  -t, --config-test            Check the configuration, print diagnostics, exit with keepalived's codes
+                               (0 ok, 2 missing parameter, 4 fatal, 5 errors/warnings, 6 script security)
+  -i, --config-id ID           Config id for @ID conditional lines (default: short host name)
+  -e, --all-config             A missing configuration file is an error
+  -d, --dump-conf              Print the resolved configuration as canonical keepalived.conf text
+      --dump-json              Print the typed configuration model as JSON
+  -v, --version                Print the version and exit
+  -h, --help                   Print this help and exit
+Accepted for compatibility, not acted on yet:
+  -P --vrrp  -C --check  -B --no_bfd  --all  -n --dont-fork  -l --log-console  -D --log-detail
+  -S --log-facility N  -g --log-file [FILE]  --flush-log-file  -G --no-syslog  -X --release-vips
+  -V --dont-release-vrrp  -I --dont-release-ipvs  -R --dont-respawn  -p --pid FILE  -r --vrrp_pid FILE
+  -c --checkers_pid FILE  -b --bfd_pid FILE  -s --namespace NS  -u --umask M  -m --core-dump
+  -M --core-dump-pattern P  -a --address-monitoring  -x --snmp  -A --snmp-agent-socket S  --perf
+  --debug  --no-mem-check  --signum=NAME  --ignore-sigint
+`;
+
+export type ParseResult = { ok: true; opts: CliOptions } | { ok: false; error: string };
+
+export function parseArgs(argv: readonly string[]): ParseResult {
+  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, ignored: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string | null => inline ?? (argv[i + 1] !== undefined ? argv[++i]! : null);
+    switch (name) {
+      case '-t': case '--config-test': opts.configTest = true; break;
+      case '-e': case '--all-config': opts.allConfig = true; break;
+      case '-d': case '--dump-conf': opts.dumpConf = true; break;
+      case '--dump-json': opts.dumpJson = true; break;
+      case '-h': case '--help': opts.help = true; break;
+      case '-v': case '--version': opts.version = true; break;
+      case '-f': case '--use-file': {
+        const v = value();
+        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
+        opts.file = v;
+        break;
+      }
+      case '-i': case '--config-id': {
+        const v = value();
+        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
+        opts.configId = v;
+        break;
+      }
+      default: {
+        const known = IGNORED.find(([s, l]) => name === `--${l}` || (s !== null && name === `-${s}`));
+        if (!known) return { ok: false, error: `unrecognized option '${arg}'` };
+        // optional-value flags (log-file) only take the next word when it is not an option
+        if (known[2] && inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) i++;
+        opts.ignored.push(name);
+      }
+    }
+  }
+  return { ok: true, opts };
+}
+
+/** Host facts for script security, read from the running system. */
+export function hostScriptEnv(env: NodeJS.ProcessEnv = process.env): ScriptEnv {
+  let passwd = '';
+  try { passwd = readFileSync('/etc/passwd', 'utf8'); } catch { /* no users known */ }
+  const users = new Set(passwd.split('\n').map((l) => l.split(':')[0]).filter((u): u is string => !!u));
+  return {
+    userExists: (name) => users.has(name),
+    resolve: (cmd) => {
+      const candidates = cmd.includes('/') ? [cmd] : (env.PATH ?? '/usr/bin:/bin').split(':').map((d) => join(d, cmd));
+      for (const c of candidates) {
+        try { accessSync(c, constants.X_OK); if (statSync(c).isFile()) return c; } catch { /* next */ }
+      }
+      return null;
+    },
+    stat: (path) => {
+      try { const st = statSync(path); return { uid: st.uid, mode: st.mode }; } catch { return null; }
+    },
+  };
+}
+
+export function hostInterfaces(): string[] {
+  try { return readdirSync('/sys/class/net'); } catch { return []; }
+}
+
+export const shortHostname = (): string => hostname().split('.')[0] ?? '';
+
+export interface ConfigTestInput {
+  file: string;
+  configId: string;
+  allConfig?: boolean;
+  knownInterfaces?: readonly string[];
+  scriptEnv?: ScriptEnv;
+  source?: ConfigSource;
+}
+
+/** `-t`: the daemon's load path with host facts, returning what to print and the exit code. */
+export function configTest(input: ConfigTestInput): LoadResult {
+  return loadConfig(input.file, {
+    source: input.source ?? fsConfigSource(), configId: input.configId,
+    ...(input.allConfig ? { allConfig: true } : {}),
+    ...(input.knownInterfaces ? { knownInterfaces: input.knownInterfaces } : {}),
+    ...(input.scriptEnv ? { scriptEnv: input.scriptEnv } : {}),
+    env: process.env,
+  });
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch { return 'unknown'; }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`keepalived-ts: ${parsed.error}\n${HELP}`);
+    return 1;
+  }
+  const o = parsed.opts;
+  if (o.help) { process.stdout.write(HELP); return 0; }
+  if (o.version) { process.stdout.write(`keepalived-ts v${version()} (keepalived 2.2.7 compatible configuration)\n`); return 0; }
+  if (o.configTest || o.dumpConf || o.dumpJson) {
+    const r = configTest({
+      file: o.file, configId: o.configId ?? shortHostname(), allConfig: o.allConfig,
+      knownInterfaces: hostInterfaces(), scriptEnv: hostScriptEnv(),
+    });
+    for (const d of r.diags) process.stderr.write(formatDiagnostic(d) + '\n');
+    if (o.dumpConf) process.stdout.write(dumpConfig(r.config));
+    if (o.dumpJson) process.stdout.write(JSON.stringify(r.config, null, 2) + '\n');
+    return o.configTest ? r.exitCode : r.exitCode === 2 ? 2 : 0;
+  }
+  // The daemon (composition root) lives in main.ts; loaded lazily so `-t` never needs the addon.
+  const daemonPath = './main.js';
+  const daemon = (await import(daemonPath).catch(() => null)) as { runDaemon?: (o: CliOptions) => Promise<number> } | null;
+  if (!daemon?.runDaemon) {
+    process.stderr.write('keepalived-ts: the daemon is not available in this build; use -t to check a configuration\n');
+    return 1;
+  }
+  return daemon.runDaemon(o);
+}
