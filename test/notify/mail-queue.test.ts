@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingMail } from '../../src/notify/format.js';
 import { backoffMs, DEFAULT_RETRY, MailQueue } from '../../src/notify/mail-queue.js';
@@ -166,5 +167,37 @@ describe('MailQueue', () => {
     expect(log.records.some((r) => r.level === 'error' && r.lost === 1)).toBe(true);
     q.enqueue(mail(2));
     expect(q.stats()).toMatchObject({ dropped: 1, queued: 1 });
+  });
+});
+
+describe('MailQueue properties', () => {
+  it('conserves mails, keeps FIFO order, stays bounded, never has two sends in flight', async () => {
+    type Op = { t: 'enqueue' } | { t: 'advance'; ms: number } | { t: 'down'; v: boolean } | { t: 'reject' };
+    const op = fc.oneof(
+      fc.constant<Op>({ t: 'enqueue' }),
+      fc.integer({ min: 0, max: 3000 }).map<Op>((ms) => ({ t: 'advance', ms })),
+      fc.boolean().map<Op>((v) => ({ t: 'down', v })),
+      fc.constant<Op>({ t: 'reject' }),
+    );
+    await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 5 }), async (ops, capacity) => {
+      const { clock, mailer, q } = setup({ capacity, retry: { initialMs: 100, maxMs: 800, factor: 2 } });
+      let n = 0;
+      for (const o of ops) {
+        if (o.t === 'enqueue') q.enqueue(mail(++n));
+        else if (o.t === 'advance') clock.advance(o.ms);
+        else if (o.t === 'down') mailer.down = o.v;
+        else mailer.script({ ok: false, permanent: true, reason: '550' });
+        await settle();
+        const st = q.stats();
+        expect(st.queued).toBeLessThanOrEqual(capacity + 1); // + the one in flight when full
+        expect(st.sent + st.dropped + st.rejected + st.queued).toBe(n);
+      }
+      mailer.down = false;
+      await q.drain(10_000).then((r) => expect(r.remaining).toBe(0));
+      const order = mailer.delivered.map((m) => Number(m.subject.slice(5)));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(mailer.maxInFlight).toBeLessThanOrEqual(1);
+      expect(q.stats().sent).toBe(mailer.delivered.length);
+    }), { numRuns: 200 });
   });
 });
