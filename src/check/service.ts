@@ -80,7 +80,7 @@ export class HealthService {
     this.model = st.model;
     this.runner.reconfigure(this.model.checkers);
     for (const k of [...this.lastDesired.keys()]) if (!this.model.vss.some((v) => v.cfg.key === k)) this.lastDesired.delete(k);
-    this.publish(st.events);
+    this.publish(st.events, true);
   }
 
   desired(): Map<string, DesiredDest[]> {
@@ -107,12 +107,16 @@ export class HealthService {
     this.publish(st.events);
   }
 
-  private publish(events: HealthEvent[]): void {
+  private publish(events: HealthEvent[], all = false): void {
     for (const e of events) {
       this.log.info({ event: e }, describeEvent(e));
       this.opts.onEvent?.(e);
     }
+    // Only pool events change a desired table; recompute just the virtual servers they name.
+    const touched = all ? undefined : new Set(events.map((e) => e.vs));
+    if (touched?.size === 0) return;
     for (const vs of this.model.vss) {
+      if (touched && !touched.has(vs.cfg.key)) continue;
       const dests = desiredDests(vs);
       const json = JSON.stringify(dests);
       if (this.lastDesired.get(vs.cfg.key) === json) continue;
