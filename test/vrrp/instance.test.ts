@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../fakes/clock.js';
+import { captureLogger } from '../fakes/logger.js';
+import { instanceConfig, type InstanceConfig } from '../../src/vrrp/config.js';
+import { VrrpInstance } from '../../src/vrrp/instance.js';
+import { VrrpRouter } from '../../src/vrrp/router.js';
+import { decodeAdvert, encodeAdvert, passAuthData } from '../../src/vrrp/packet.js';
+import { FakeAnnouncer, FakeNotifier, FakeVips, FakeWire } from './fakes.js';
+
+const ip = (d: number) => Uint8Array.from([10, 0, 0, d]);
+const VIP = ip(100);
+
+function host(wire: FakeWire, clock: FakeClock, name: string, cfg: Partial<InstanceConfig> & { srcIp: Uint8Array }) {
+  const transport = wire.attach(name);
+  const vips = new FakeVips(clock);
+  const announcer = new FakeAnnouncer(clock);
+  const notifier = new FakeNotifier(clock);
+  const log = captureLogger();
+  const inst = new VrrpInstance(instanceConfig({ name: 'VI_1', vrid: 51, vips: [VIP], ifindex: 2, ...cfg }), { clock, transport, vips, announcer, notifier, log });
+  const router = new VrrpRouter(transport, log);
+  router.add(inst);
+  return { inst, vips, announcer, notifier, log, router };
+}
+
+function lab(latencyMs = 0.1) {
+  const clock = new FakeClock();
+  const wire = new FakeWire(clock, latencyMs);
+  return { clock, wire };
+}
+
+describe('one instance', () => {
+  it('BACKUP -> MASTER after Master_Down_Interval: advert before VIPs and GARPs; bursts at 0 and +5 s; adverts every second', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 100, excludedVips: [ip(101)] });
+    a.inst.start();
+    expect(a.inst.state).toBe('BACKUP');
+    expect(a.notifier.events).toEqual([{ instance: 'VI_1', state: 'BACKUP', priority: 100, at: 0 }]);
+    clock.advance(3609.374);
+    expect(a.inst.state).toBe('BACKUP');
+    clock.advance(0.001);
+    expect(a.inst.state).toBe('MASTER');
+    expect(wire.adverts('a')).toEqual([[3609.375, 100]]);
+    expect(a.vips.ops).toEqual([{ at: 0, op: 'remove', instance: 'VI_1' }, { at: 3609.375, op: 'add', instance: 'VI_1' }]);
+    // 5 rounds over VIP + eVIP, immediately
+    expect(a.announcer.sent.map((s) => s.addr)).toEqual(Array(5).fill(['10.0.0.100', '10.0.0.101']).flat());
+    clock.advance(5000);
+    expect(a.announcer.sent.filter((s) => s.at === 3609.375 + 5000)).toHaveLength(10);
+    expect(wire.adverts('a').map(([t]) => t)).toEqual([0, 1, 2, 3, 4, 5].map((k) => 3609.375 + k * 1000));
+    expect(a.inst.stats).toMatchObject({ become_master: 1, advert_sent: 6, transitions: 2 });
+    expect(a.log.records.map((r) => r.msg)).toContain('(VI_1) Entering MASTER STATE');
+  });
+
+  it('garp_master_refresh repeats while MASTER and stops on leaving; garp_interval spaces the packets', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', {
+      srcIp: ip(1), priority: 255, initialState: 'MASTER',
+      garp: { masterDelayMs: 0, masterRepeat: 2, masterRefreshMs: 10_000, masterRefreshRepeat: 1, lowerPrioDelayMs: 0, lowerPrioRepeat: 1, garpIntervalMs: 20, gnaIntervalMs: 0 },
+    });
+    a.inst.start();
+    clock.advance(1);
+    expect(a.inst.state).toBe('MASTER');
+    expect(a.announcer.sent.map((s) => s.at)).toEqual([0.001]);
+    clock.advance(20);
+    expect(a.announcer.sent.map((s) => s.at)).toEqual([0.001, 20.001]);
+    clock.advance(24_979);
+    expect(a.announcer.sent.map((s) => Math.round(s.at))).toEqual([0, 20, 10_000, 20_000]);
+    a.inst.setFault(true);
+    clock.advance(50_000);
+    expect(a.announcer.sent).toHaveLength(4);
+    expect(a.inst.pendingTimers()).toBe(0);
+  });
+
+  it('counts drops per reason, logs each reason once until an advert is accepted', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), authType: 1, authData: passAuthData('pw') });
+    a.inst.start();
+    const good = encodeAdvert({ version: 2, vrid: 51, priority: 200, intervalCs: 100, addrs: [VIP], authType: 1, authData: passAuthData('pw') }, { family: 4, src: ip(9), dst: ip(0) });
+    const bad = encodeAdvert({ version: 2, vrid: 51, priority: 200, intervalCs: 100, addrs: [VIP], authType: 1, authData: passAuthData('nope') }, { family: 4, src: ip(9), dst: ip(0) });
+    const rx = (payload: Uint8Array, ttl = 255) => a.router.handle({ ifindex: 2, family: 4, src: ip(9), dst: Uint8Array.from([224, 0, 0, 18]), ttl, payload });
+    rx(bad); rx(bad); rx(good, 64); rx(Uint8Array.of(0x21, 51));
+    expect(a.inst.stats).toMatchObject({ auth_failure: 2, ip_ttl_err: 1, advert_rcvd: 0 });
+    expect(a.router.stats.too_short).toBe(1);
+    expect(a.log.records.filter((r) => /invalid passwd/.test(r.msg))).toHaveLength(1);
+    rx(good);
+    rx(bad);
+    expect(a.inst.stats).toMatchObject({ auth_failure: 3, advert_rcvd: 1 });
+    expect(a.log.records.filter((r) => /invalid passwd/.test(r.msg))).toHaveLength(2);
+    expect(a.inst.runtime.master).toEqual({ ip: ip(9), priority: 200 });
+  });
+
+  it('VRRPv3 unicast: one copy per peer with its own pseudo-header checksum; IP IDs count up', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), version: 3, priority: 255, initialState: 'MASTER', unicastPeers: [ip(2), ip(3)] });
+    a.inst.start();
+    clock.advance(1);
+    const sent = wire.log.map((r) => r.pkt);
+    expect(sent.map((p) => [p.dst.join('.'), p.ipId])).toEqual([['10.0.0.2', 1], ['10.0.0.3', 2]]);
+    for (const p of sent) expect(decodeAdvert(p.payload, 4, { family: 4, src: p.src, dst: p.dst }).ok).toBe(true);
+    expect(sent[0]!.payload.subarray(6, 8)).not.toEqual(sent[1]!.payload.subarray(6, 8));
+  });
+
+  it('track outcome: weight-0 failure -> FAULT with a priority-0 advert; recovery -> BACKUP', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1) });
+    a.inst.start();
+    clock.advance(4000);
+    a.inst.applyTracking({ priority: 100, fault: true, faultBy: ['interface eth0'] });
+    expect(a.inst.state).toBe('FAULT');
+    expect(wire.adverts('a').at(-1)).toEqual([4000, 0]);
+    expect(a.vips.holding.size).toBe(0);
+    a.inst.applyTracking({ priority: 90, fault: false, faultBy: [] });
+    expect(a.inst.state).toBe('BACKUP');
+    expect(a.inst.runtime.effectivePriority).toBe(90);
+    expect(a.notifier.events.map((e) => e.state)).toEqual(['BACKUP', 'MASTER', 'FAULT', 'BACKUP']);
+  });
+});
+
+describe('two routers on a fake wire', () => {
+  it('election: the higher priority becomes MASTER first and the other stays BACKUP', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 150 });
+    const b = host(wire, clock, 'b', { srcIp: ip(2), priority: 100 });
+    a.inst.start(); b.inst.start();
+    clock.advance(20_000);
+    expect([a.inst.state, b.inst.state]).toEqual(['MASTER', 'BACKUP']);
+    expect(a.notifier.events.find((e) => e.state === 'MASTER')?.at).toBe(3414.062);
+    expect(b.inst.stats).toMatchObject({ become_master: 0, advert_rcvd: 17 });
+    expect(a.vips.holding.has('VI_1')).toBe(true);
+    expect(b.vips.holding.size).toBe(0);
+  });
+
+  it('preemption: a higher-priority router joining later takes over; with nopreempt it does not', () => {
+    for (const nopreempt of [false, true]) {
+      const { clock, wire } = lab();
+      const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 150, nopreempt });
+      const b = host(wire, clock, 'b', { srcIp: ip(2), priority: 100 });
+      b.inst.start();
+      clock.advance(10_000);
+      expect(b.inst.state).toBe('MASTER');
+      a.inst.start();
+      clock.advance(10_000);
+      if (nopreempt) {
+        expect([a.inst.state, b.inst.state]).toEqual(['BACKUP', 'MASTER']);
+      } else {
+        expect([a.inst.state, b.inst.state]).toEqual(['MASTER', 'BACKUP']);
+        // a discards b's lower adverts, so its own down timer decides: start + 3.414062 s
+        expect(a.notifier.events.find((e) => e.state === 'MASTER')?.at).toBe(10_000 + 3414.062);
+        expect(b.notifier.events.at(-1)).toMatchObject({ state: 'BACKUP', at: 10_000 + 3414.062 + 0.1 });
+        expect([...a.vips.holding, ...b.vips.holding]).toEqual(['VI_1']);
+      }
+    }
+  });
+
+  it('SIGTERM of the MASTER: priority 0 advert, the BACKUP takes over after Skew_Time', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 150 });
+    const b = host(wire, clock, 'b', { srcIp: ip(2), priority: 100 });
+    a.inst.start(); b.inst.start();
+    clock.advance(10_000);
+    a.inst.shutdown();
+    expect(a.inst.state).toBe('STOP');
+    expect(wire.adverts('a').at(-1)).toEqual([10_000, 0]);
+    clock.advance(609.374 + 0.1);
+    expect(b.inst.state).toBe('BACKUP');
+    clock.advance(0.001);
+    expect(b.inst.state).toBe('MASTER');
+    expect(b.inst.stats.pri_zero_rcvd).toBe(1);
+    expect(b.announcer.sent[0]?.at).toBe(10_000 + 0.1 + 609.375);
+    expect(a.inst.pendingTimers()).toBe(0);
+  });
+
+  it('MASTER killed silently: the BACKUP takes over Master_Down_Interval after the last advert', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 150 });
+    const b = host(wire, clock, 'b', { srcIp: ip(2), priority: 100 });
+    a.inst.start(); b.inst.start();
+    clock.advance(10_000);
+    const last = wire.adverts('a').at(-1)![0];
+    wire.link('a', false); // SIGKILL: nothing more leaves a
+    clock.advance(10_000);
+    expect(b.inst.state).toBe('MASTER');
+    expect(b.notifier.events.find((e) => e.state === 'MASTER')?.at).toBe(last + 0.1 + 3609.375);
+  });
+
+  it('equal priority: the higher primary address wins', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 100 });
+    const b = host(wire, clock, 'b', { srcIp: ip(2), priority: 100 });
+    a.inst.start(); b.inst.start();
+    clock.advance(3609.375); // both time out at the same instant: both become MASTER
+    expect([a.inst.state, b.inst.state]).toEqual(['MASTER', 'MASTER']);
+    clock.advance(1);
+    expect([a.inst.state, b.inst.state]).toEqual(['BACKUP', 'MASTER']);
+    clock.advance(20_000);
+    expect([a.inst.state, b.inst.state]).toEqual(['BACKUP', 'MASTER']);
+  });
+
+  it('split brain heals: after the partition exactly one MASTER remains and it re-announces with GARP', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 150 });
+    const b = host(wire, clock, 'b', { srcIp: ip(2), priority: 100 });
+    a.inst.start(); b.inst.start();
+    clock.advance(10_000);
+    wire.link('b', false);
+    clock.advance(10_000);
+    expect([a.inst.state, b.inst.state]).toEqual(['MASTER', 'MASTER']); // b cannot hear a
+    const garpsBefore = a.announcer.sent.length;
+    wire.link('b', true);
+    const healAt = clock.now();
+    clock.advance(1500);
+    expect([a.inst.state, b.inst.state]).toEqual(['MASTER', 'BACKUP']);
+    expect(a.notifier.lowerPri).toHaveLength(1); // a heard b's lower-priority advert
+    const reannounce = a.announcer.sent.slice(garpsBefore);
+    expect(reannounce.length).toBe(5);
+    expect(reannounce[0]!.at).toBeGreaterThan(healAt);
+    expect([...a.vips.holding, ...b.vips.holding]).toEqual(['VI_1']);
+  });
+
+  it('v3 with advert_int 0.1 s: takeover on master death within 3 x 100 ms + skew', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 150, version: 3, advertIntervalCs: 10 });
+    const b = host(wire, clock, 'b', { srcIp: ip(2), priority: 100, version: 3, advertIntervalCs: 10 });
+    a.inst.start(); b.inst.start();
+    clock.advance(2000);
+    const last = wire.adverts('a').at(-1)![0];
+    wire.link('a', false);
+    clock.advance(1000);
+    expect(b.notifier.events.find((e) => e.state === 'MASTER')?.at).toBeCloseTo(last + 0.1 + 360.937, 6);
+  });
+});
