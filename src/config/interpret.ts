@@ -17,6 +17,8 @@ import { applySection, CODES } from './keywords/walk.js';
 
 /** Where every block of the Config was written (parallel to the Config's arrays). */
 export interface ConfigLocations {
+  /** Top-level keywords (e.g. net_namespace, which moves interface checks elsewhere). */
+  root: BlockLocs;
   globalDefs: BlockLocs | null;
   vrrpScripts: BlockLocs[];
   syncGroups: BlockLocs[];
@@ -60,6 +62,7 @@ export function interpretTree(nodes: readonly ConfNode[], opts: InterpretOptions
     virtualServers: root.virtualServers.map((d) => completeVirtualServer(d, globalDefs, ctx)),
   };
   const locs: ConfigLocations = {
+    root: root.locs,
     globalDefs: root.globalSeen ? gLocs : null,
     vrrpScripts: root.vrrpScripts.map((s) => s.locs),
     syncGroups: root.syncGroups.map((s) => s.locs),

@@ -89,7 +89,8 @@ function checkInstances(cfg: Config, locs: ConfigLocations, out: Sink): void {
 /** Returns true when a VRRP-side interface is missing (keepalived's VRRP process then stops). */
 function checkInterfaces(cfg: Config, locs: ConfigLocations, opts: ValidateOptions, out: Sink): boolean {
   const known = opts.knownInterfaces;
-  if (!known || cfg.globalDefs.dynamicInterfaces) return false;
+  // With net_namespace the interfaces live in another namespace: keepalived -t does not check them.
+  if (!known || cfg.globalDefs.dynamicInterfaces || locs.root.kw.net_namespace !== undefined) return false;
   const has = (n: string): boolean => known.includes(n);
   let first: SrcLoc | null = null;
   const missing = (at: SrcLoc, msg: string): void => {

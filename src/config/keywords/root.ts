@@ -8,6 +8,7 @@ import {
   type SyncGroupDraft, syncGroupSection,
 } from './vrrp.js';
 import { newVirtualServer, parseGroupLine, type VirtualServerDraft, type VsGroupDraft, virtualServerSection } from './virtual-server.js';
+import { routeLines, ruleLines } from './routes.js';
 import { missingParameter } from './walk.js';
 
 export interface RootDraft {
@@ -26,15 +27,6 @@ type K = KwDef<RootDraft>;
 const P2 = (doc: string): K => recognised<RootDraft>(doc);
 const P2Block = (doc: string): K => recognisedBlock<RootDraft>(doc);
 
-/** `static_routes` / `static_rules` lines: only their `dev IF` words are checked. */
-const ifRefLines = (doc: string, what: string): K => ({
-  kind: 'lines', support: 'recognised', doc,
-  line: (r, l) => {
-    const words = [l.keyword, ...l.args];
-    for (let i = 0; i + 1 < words.length; i++) if (words[i] === 'dev') r.otherIfRefs.push({ name: words[i + 1]!, what, at: l.at });
-    return true;
-  },
-});
 
 export const rootSection = section<RootDraft>('top level', {
   global_defs: {
@@ -109,6 +101,6 @@ export const rootSection = section<RootDraft>('top level', {
       return v !== null;
     },
   },
-  static_routes: ifRefLines('routes that do not move', 'VROUTE nexthop'),
-  static_rules: ifRefLines('rules that do not move', 'VRULE'),
+  static_routes: routeLines<RootDraft>('routes that do not move'),
+  static_rules: ruleLines<RootDraft>('rules that do not move'),
 });

@@ -5,6 +5,7 @@ import type {
   GlobalDefs, NotifyScripts, ScriptRef, SyncGroup, TrackedInterface, TrackedScript, VirtualIp, VrrpInstance, VrrpScript,
 } from '../model.js';
 import { type BlockLocs, type Ctx, type KwDef, newLocs, recognised, recognisedBlock, section } from './spec.js';
+import { routeLines, ruleLines } from './routes.js';
 import { CODES, missingParameter } from './walk.js';
 
 /** Instance draft: the model plus what was explicitly written (defaults resolve at the end). */
@@ -123,15 +124,6 @@ const ipWord = (doc: string, set: (d: InstanceDraft, a: string) => void): I => (
     const ip = parseIp(w);
     if (!ip) { ctx.error(node.argAt[0] ?? node.at, CODES.invalidValue, `(${d.name}) VRRP error: invalid ${node.keyword} ${w}`); return; }
     set(d, formatIp(ip.bytes));
-  },
-});
-/** Lines naming interfaces (routes/rules): only the `dev IF` words matter to us (validate checks them). */
-const ifRefLines = (doc: string, what: string): I => ({
-  kind: 'lines', support: 'recognised', doc,
-  line: (d, l) => {
-    const words = [l.keyword, ...l.args];
-    for (let i = 0; i + 1 < words.length; i++) if (words[i] === 'dev') d.otherIfRefs.push({ name: words[i + 1]!, what, at: l.at });
-    return true;
   },
 });
 
@@ -256,8 +248,8 @@ export const instanceSection = section<InstanceDraft>('vrrp_instance', {
   vmac_xmit_base: P2('send from the base interface'),
   use_ipvlan: P2('ipvlan interface'),
   vrf: P2('VRF'),
-  virtual_routes: ifRefLines('routes moved with mastership', 'VROUTE nexthop'),
-  virtual_rules: ifRefLines('policy rules moved with mastership', 'VRULE'),
+  virtual_routes: routeLines<InstanceDraft>('routes moved with mastership'),
+  virtual_rules: ruleLines<InstanceDraft>('policy rules moved with mastership'),
   promote_secondaries: P2('promote_secondaries on the interface'),
   kernel_rx_buf_size: P2('receive buffer size'),
   linkbeat_use_polling: P2('deprecated here'),
