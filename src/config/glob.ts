@@ -86,10 +86,6 @@ export function hasWildcard(pattern: string): boolean {
   return false;
 }
 
-export function hasBraces(pattern: string): boolean {
-  return expandBraces(pattern).length > 1 || (expandBraces(pattern)[0] ?? pattern) !== pattern;
-}
-
 const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/;
 
 /**
