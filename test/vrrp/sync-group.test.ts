@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../fakes/clock.js';
+import { captureLogger } from '../fakes/logger.js';
+import { instanceConfig } from '../../src/vrrp/config.js';
+import { VrrpInstance } from '../../src/vrrp/instance.js';
+import { canGoMaster, SyncGroup, syncCommands, type MemberView } from '../../src/vrrp/sync-group.js';
+import { FakeAnnouncer, FakeNotifier, FakeVips, FakeWire } from './fakes.js';
+
+const m = (name: string, state: MemberView['state'], wantState: MemberView['wantState'] = 'BACKUP', faulted = false): MemberView => ({ name, state, wantState, faulted });
+
+describe('sync group rules', () => {
+  it('MASTER only when every other member wants MASTER', () => {
+    expect(canGoMaster([m('a', 'BACKUP', 'MASTER'), m('b', 'BACKUP', 'BACKUP')], 'a')).toBe(false);
+    expect(canGoMaster([m('a', 'BACKUP', 'MASTER'), m('b', 'BACKUP', 'MASTER')], 'a')).toBe(true);
+    expect(canGoMaster([m('a', 'BACKUP'), m('b', 'MASTER', 'MASTER')], 'a')).toBe(true);
+    expect(canGoMaster([m('a', 'BACKUP'), m('b', 'FAULT', 'MASTER', true)], 'a')).toBe(false);
+  });
+  it('one to FAULT takes all; one to BACKUP takes the MASTERs; one to MASTER takes the BACKUPs', () => {
+    const g = [m('a', 'FAULT', 'BACKUP', true), m('b', 'MASTER'), m('c', 'BACKUP')];
+    expect(syncCommands(g, 'a', 'FAULT')).toEqual([{ name: 'b', state: 'FAULT' }, { name: 'c', state: 'FAULT' }]);
+    expect(syncCommands([m('a', 'BACKUP'), m('b', 'MASTER'), m('c', 'FAULT')], 'a', 'BACKUP'))
+      .toEqual([{ name: 'b', state: 'BACKUP' }, { name: 'c', state: 'BACKUP' }]);
+    expect(syncCommands([m('a', 'MASTER'), m('b', 'BACKUP'), m('c', 'BACKUP')], 'a', 'MASTER'))
+      .toEqual([{ name: 'b', state: 'MASTER' }, { name: 'c', state: 'MASTER' }]);
+  });
+  it('a member coming up while another has its own fault is sent back to FAULT', () => {
+    expect(syncCommands([m('a', 'BACKUP'), m('b', 'FAULT', 'BACKUP', true)], 'a', 'BACKUP')).toEqual([{ name: 'a', state: 'FAULT' }]);
+  });
+});
+
+describe('SyncGroup with running instances', () => {
+  function setup() {
+    const clock = new FakeClock();
+    const wire = new FakeWire(clock);
+    const transport = wire.attach('h');
+    const notifier = new FakeNotifier(clock);
+    const vips = new FakeVips(clock);
+    const log = captureLogger();
+    const deps = { clock, transport, vips, announcer: new FakeAnnouncer(clock), notifier, log };
+    const ext = new VrrpInstance(instanceConfig({ name: 'VI_EXT', vrid: 1, srcIp: Uint8Array.of(10, 0, 0, 1), priority: 100 }), deps);
+    const int = new VrrpInstance(instanceConfig({ name: 'VI_INT', vrid: 2, srcIp: Uint8Array.of(10, 0, 0, 1), priority: 150 }), deps);
+    const g = new SyncGroup('G1', (msg) => log.info(msg));
+    ext.joinGroup(g); int.joinGroup(g);
+    return { clock, ext, int, vips, notifier, log };
+  }
+  it('members become MASTER together, only once all of them want it', () => {
+    const { clock, ext, int, vips } = setup();
+    ext.start(); int.start();
+    clock.advance(3414.062); // VI_INT (150) times out first but must wait for VI_EXT
+    expect([ext.state, int.state]).toEqual(['BACKUP', 'BACKUP']);
+    expect(int.runtime.wantState).toBe('MASTER');
+    clock.advance(3609.375 - 3414.062);
+    expect([ext.state, int.state]).toEqual(['MASTER', 'MASTER']);
+    expect([...vips.holding].sort()).toEqual(['VI_EXT', 'VI_INT']);
+  });
+  it('one member faulting takes the other to FAULT; its recovery brings both back to BACKUP', () => {
+    const { clock, ext, int, notifier, log } = setup();
+    ext.start(); int.start();
+    clock.advance(5000);
+    ext.setFault(true);
+    expect([ext.state, int.state]).toEqual(['FAULT', 'FAULT']);
+    expect(log.records.map((r) => r.msg)).toContain('VRRP_Group(G1) Syncing instances to FAULT state');
+    int.setFault(false); // nothing of its own to clear: stays with the group
+    expect(int.state).toBe('FAULT');
+    ext.setFault(false);
+    expect([ext.state, int.state]).toEqual(['BACKUP', 'BACKUP']);
+    clock.advance(4000);
+    expect([ext.state, int.state]).toEqual(['MASTER', 'MASTER']);
+    expect(notifier.events.filter((e) => e.instance === 'VI_INT').map((e) => e.state)).toEqual(['BACKUP', 'MASTER', 'FAULT', 'BACKUP', 'MASTER']);
+  });
+  it('a member hearing a higher-priority master takes the whole group to BACKUP', () => {
+    const { clock, ext, int } = setup();
+    ext.start(); int.start();
+    clock.advance(5000);
+    int.syncTo('BACKUP'); // as if VI_INT lost an election
+    expect([ext.state, int.state]).toEqual(['BACKUP', 'BACKUP']);
+  });
+});
