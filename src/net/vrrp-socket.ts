@@ -1,0 +1,198 @@
+/**
+ * Raw protocol-112 sockets for VRRP on one interface. This layer moves VRRP payloads; the VRRP codec
+ * (src/vrrp/) encodes and checks them.
+ *
+ * IPv4: a TX socket bound to the pinned source address (a raw socket bound to a unicast address only
+ * receives packets addressed to it, so it can never see 224.0.0.18) and an unbound RX socket that
+ * joins the group on the interface. Receive includes the IPv4 header, so the TTL is readable.
+ * IPv6: the kernel never returns the IPv6 header; hop limit and destination come from cmsgs
+ * (IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO). IPV6_CHECKSUM 6 makes the kernel fill the VRRP checksum on
+ * send and drop bad ones on receive.
+ */
+import type { Family } from '../common/ip.js';
+import { formatIp, parseIp } from '../common/ip.js';
+import {
+  AF_INET, AF_INET6, IP_ADD_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TOS, IP_TTL,
+  IPPROTO_IP, IPPROTO_IPV6, IPV6_CHECKSUM, IPV6_JOIN_GROUP, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP,
+  IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IPV6_UNICAST_HOPS, ifnameBytes, ipMreqn, ipv6Mreq, ipv6RecvInfo, parseCmsgs,
+  parseIpv4Datagram, parseSockaddr, SO_BINDTODEVICE, SO_RCVBUF, SOCK_RAW, SOL_SOCKET, sockaddrIn, sockaddrIn6,
+} from './inet.js';
+import { defaultNative, type NativeNet } from './native.js';
+import type { Received } from './native.js';
+import { DatagramSocket } from './socket.js';
+
+export const IPPROTO_VRRP = 112;
+export const VRRP_GROUP_V4 = parseIp('224.0.0.18')!.bytes;
+export const VRRP_GROUP_V6 = parseIp('ff02::12')!.bytes;
+/** VRRP checksum offset inside the VRRP header (for IPV6_CHECKSUM). */
+const VRRP_CSUM_OFFSET = 6;
+/** keepalived sends adverts with IP precedence 6 (TOS 0xc0, DSCP CS6). */
+const TOS_NETWORK_CONTROL = 0xc0;
+const RECV_BUF = 65536;
+const CONTROL_BUF = 128;
+/** The TX socket reads nothing; keep whatever the kernel queues to it small. */
+const TX_RCVBUF = 1;
+
+/** One received VRRP packet. TTL (IPv4) / hop limit (IPv6) must be 255 for the codec to accept it. */
+export interface VrrpDatagram {
+  family: Family;
+  src: Uint8Array;
+  /** Destination (group or our unicast address); from the IPv4 header or IPV6_PKTINFO. */
+  dst?: Uint8Array;
+  ifindex: number;
+  /** IPv4 TTL or IPv6 hop limit (-1 if the kernel did not report it). */
+  ttl: number;
+  payload: Uint8Array;
+}
+
+export interface VrrpSocketOptions {
+  family: Family;
+  ifindex: number;
+  ifname: string;
+  /** Pinned source (IPv4 primary / IPv6 link-local). Without it the kernel picks one. */
+  src?: Uint8Array;
+  /** Multicast group; default 224.0.0.18 / ff02::12. */
+  group?: Uint8Array;
+  /** Join the group (off for unicast-only instances). Default true. */
+  multicast?: boolean;
+  /** TTL / hop limit for sending; default 255 (keepalived unicast_ttl). */
+  ttl?: number;
+  /** Bind both sockets to the interface (SO_BINDTODEVICE, needs CAP_NET_RAW). Default true. */
+  bindToDevice?: boolean;
+  /** Our own adverts looped back to local sockets; default false. */
+  loop?: boolean;
+}
+
+export interface VrrpSocketHandlers {
+  onPacket: (d: VrrpDatagram) => void;
+  /** A packet the IP layer could not make sense of, or a receive error. */
+  onDrop?: (reason: string) => void;
+}
+
+export class VrrpSocket {
+  private constructor(
+    private readonly tx: DatagramSocket,
+    private readonly rx: DatagramSocket,
+    readonly opts: Readonly<VrrpSocketOptions>,
+  ) {}
+
+  /** Opens and configures both sockets; closes whatever it opened if any step fails. */
+  static open(opts: VrrpSocketOptions, native: NativeNet = defaultNative()): VrrpSocket {
+    const af = opts.family === 4 ? AF_INET : AF_INET6;
+    const opened: DatagramSocket[] = [];
+    const open = () => {
+      const s = new DatagramSocket(native.socket(af, SOCK_RAW, IPPROTO_VRRP), native);
+      opened.push(s);
+      return s;
+    };
+    try {
+      const tx = open();
+      const rx = open();
+      if (opts.family === 4) setupV4(tx, rx, opts);
+      else setupV6(tx, rx, opts);
+      return new VrrpSocket(tx, rx, opts);
+    } catch (err) {
+      for (const s of opened) s.close();
+      throw err;
+    }
+  }
+
+  get group(): Uint8Array {
+    return this.opts.group ?? (this.opts.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6);
+  }
+
+  /** Sends a VRRP payload to the group, or to `dst` (a unicast peer). Returns false if the queue is full. */
+  send(payload: Uint8Array, dst: Uint8Array = this.group): boolean {
+    if (this.opts.family === 4) {
+      if (dst.length !== 4) throw new RangeError(`VRRP over IPv4 cannot send to ${formatIp(dst)}`);
+      return this.tx.send(payload, sockaddrIn(dst));
+    }
+    if (dst.length !== 16) throw new RangeError(`VRRP over IPv6 cannot send to ${formatIp(dst)}`);
+    // Link-local and multicast destinations need the interface as scope.
+    const scoped = dst[0] === 0xff || (dst[0] === 0xfe && (dst[1]! & 0xc0) === 0x80);
+    return this.tx.send(payload, sockaddrIn6(dst, scoped ? this.opts.ifindex : 0));
+  }
+
+  /** Starts delivering received packets. */
+  receive(h: VrrpSocketHandlers): void {
+    const drop = (reason: string) => h.onDrop?.(reason);
+    this.rx.receive(
+      { bufSize: RECV_BUF, controlSize: this.opts.family === 6 ? CONTROL_BUF : 0 },
+      (r) => {
+        const d = this.opts.family === 4 ? decodeV4(r, this.opts.ifindex) : decodeV6(r, this.opts.ifindex);
+        if (typeof d === 'string') drop(d);
+        else h.onPacket(d);
+      },
+      (err) => drop(`receive error: ${err.message}`),
+    );
+  }
+
+  /** Lets the process exit while only this socket is open. */
+  unref(): void {
+    this.rx.unref();
+  }
+
+  close(): void {
+    this.rx.close();
+    this.tx.close();
+  }
+}
+
+function setupV4(tx: DatagramSocket, rx: DatagramSocket, o: VrrpSocketOptions): void {
+  const ttl = o.ttl ?? 255;
+  if (o.bindToDevice !== false) {
+    tx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
+    rx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
+  }
+  tx.setIntOption(SOL_SOCKET, SO_RCVBUF, TX_RCVBUF);
+  if (o.src) tx.bind(sockaddrIn(o.src));
+  tx.setIntOption(IPPROTO_IP, IP_TOS, TOS_NETWORK_CONTROL);
+  tx.setIntOption(IPPROTO_IP, IP_TTL, ttl);
+  // IP_TTL does not apply to multicast.
+  tx.setIntOption(IPPROTO_IP, IP_MULTICAST_TTL, ttl);
+  tx.setIntOption(IPPROTO_IP, IP_MULTICAST_LOOP, o.loop ? 1 : 0);
+  tx.setOption(IPPROTO_IP, IP_MULTICAST_IF, ipMreqn(new Uint8Array(4), o.ifindex));
+  // Required even for the link-local 224.0.0.18: without a join nothing is delivered.
+  if (o.multicast !== false) rx.setOption(IPPROTO_IP, IP_ADD_MEMBERSHIP, ipMreqn(o.group ?? VRRP_GROUP_V4, o.ifindex));
+}
+
+function setupV6(tx: DatagramSocket, rx: DatagramSocket, o: VrrpSocketOptions): void {
+  const hops = o.ttl ?? 255;
+  if (o.bindToDevice !== false) {
+    tx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
+    rx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
+  }
+  tx.setIntOption(SOL_SOCKET, SO_RCVBUF, TX_RCVBUF);
+  if (o.src) tx.bind(sockaddrIn6(o.src, o.src[0] === 0xfe && (o.src[1]! & 0xc0) === 0x80 ? o.ifindex : 0));
+  tx.setIntOption(IPPROTO_IPV6, IPV6_CHECKSUM, VRRP_CSUM_OFFSET);
+  tx.setIntOption(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, hops);
+  tx.setIntOption(IPPROTO_IPV6, IPV6_UNICAST_HOPS, hops);
+  tx.setIntOption(IPPROTO_IPV6, IPV6_MULTICAST_IF, o.ifindex);
+  tx.setIntOption(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, o.loop ? 1 : 0);
+  rx.setIntOption(IPPROTO_IPV6, IPV6_CHECKSUM, VRRP_CSUM_OFFSET);
+  rx.setIntOption(IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
+  rx.setIntOption(IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+  if (o.multicast !== false) rx.setOption(IPPROTO_IPV6, IPV6_JOIN_GROUP, ipv6Mreq(o.group ?? VRRP_GROUP_V6, o.ifindex));
+}
+
+/** IPv4: the datagram starts with the IP header. */
+export function decodeV4(r: Received, ifindex: number): VrrpDatagram | string {
+  if (r.truncated) return `datagram of ${r.length} bytes truncated`;
+  const ip = parseIpv4Datagram(r.data);
+  if (!ip.ok) return ip.reason;
+  if (ip.value.protocol !== IPPROTO_VRRP) return `IP protocol ${ip.value.protocol} is not VRRP`;
+  return { family: 4, src: ip.value.src, dst: ip.value.dst, ifindex, ttl: ip.value.ttl, payload: ip.value.payload };
+}
+
+/** IPv6: payload only; source from the sockaddr, hop limit and destination from cmsgs. */
+export function decodeV6(r: Received, ifindex: number): VrrpDatagram | string {
+  if (r.truncated) return `datagram of ${r.length} bytes truncated`;
+  const from = parseSockaddr(r.from);
+  if (!from.ok || from.value.family !== 6) return `bad source address: ${from.ok ? 'not IPv6' : from.reason}`;
+  const cm = parseCmsgs(r.control);
+  if (!cm.ok) return cm.reason;
+  const info = ipv6RecvInfo(cm.value);
+  const d: VrrpDatagram = { family: 6, src: from.value.addr, ifindex: info.ifindex ?? ifindex, ttl: info.hopLimit ?? -1, payload: r.data };
+  if (info.dst) d.dst = info.dst;
+  return d;
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { parseIp } from '../../src/common/ip.js';
+import {
+  encodeCmsgs, IP_ADD_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IPPROTO_IP, IPPROTO_IPV6,
+  IPV6_CHECKSUM, IPV6_HOPLIMIT, IPV6_JOIN_GROUP, IPV6_MULTICAST_HOPS, IPV6_PKTINFO, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO,
+  ipMreqn, ipv6Mreq, SO_BINDTODEVICE, SOL_SOCKET, sockaddrIn, sockaddrIn6,
+} from '../../src/net/inet.js';
+import { VrrpSocket, type VrrpDatagram } from '../../src/net/vrrp-socket.js';
+import { FakeNative } from '../fakes/native.js';
+
+const ip = (s: string) => parseIp(s)!.bytes;
+const int = (v: number) => Uint8Array.from([v & 0xff, (v >> 8) & 0xff, 0, 0]);
+
+describe('VrrpSocket IPv4', () => {
+  it('opens a bound TX socket and an RX socket joined to 224.0.0.18 on the interface', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0', src: ip('10.88.0.1') }, n);
+    const [tx, rx] = n.sockets;
+    expect([tx!.domain, tx!.type, tx!.protocol]).toEqual([2, 3, 112]);
+    expect(tx!.bound).toEqual(sockaddrIn(ip('10.88.0.1')));
+    expect(rx!.bound).toBeUndefined(); // a bound raw socket would never see the group
+    expect(n.option(tx!.fd, IPPROTO_IP, IP_MULTICAST_TTL)).toEqual(int(255));
+    expect(n.option(tx!.fd, IPPROTO_IP, IP_MULTICAST_LOOP)).toEqual(int(0));
+    expect(n.option(tx!.fd, IPPROTO_IP, IP_MULTICAST_IF)).toEqual(ipMreqn(new Uint8Array(4), 3));
+    expect(n.option(rx!.fd, IPPROTO_IP, IP_ADD_MEMBERSHIP)).toEqual(ipMreqn(ip('224.0.0.18'), 3));
+    expect(n.option(rx!.fd, SOL_SOCKET, SO_BINDTODEVICE)).toEqual(Uint8Array.from([0x65, 0x74, 0x68, 0x30, 0]));
+    vs.close();
+    expect(n.sockets.every((s) => s.closed)).toBe(true);
+  });
+
+  it('sends to the group by default and to a unicast peer on request', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0' }, n);
+    vs.send(Uint8Array.from([1, 2]));
+    vs.send(Uint8Array.from([3]), ip('10.88.0.2'));
+    expect(n.sent.map((s) => [s.fd, s.to])).toEqual([[n.sockets[0]!.fd, sockaddrIn(ip('224.0.0.18'))], [n.sockets[0]!.fd, sockaddrIn(ip('10.88.0.2'))]]);
+    expect(() => vs.send(Uint8Array.from([1]), ip('fe80::1'))).toThrow(RangeError);
+  });
+
+  it('delivers source, destination and TTL from the IP header, and drops what is not VRRP', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0' }, n);
+    const got: VrrpDatagram[] = [];
+    const drops: string[] = [];
+    vs.receive({ onPacket: (d) => got.push(d), onDrop: (r) => drops.push(r) });
+    const hdr = (ttl: number, proto: number) => [0x45, 0xc0, 0, 24, 0, 0, 0, 0, ttl, proto, 0, 0, 10, 88, 0, 2, 224, 0, 0, 18];
+    n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([...hdr(254, 112), 0x21, 51, 100, 0]) });
+    n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([...hdr(255, 6), 0, 0, 0, 0]) });
+    n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([0x45, 0]) });
+    expect(got).toEqual([{ family: 4, src: ip('10.88.0.2'), dst: ip('224.0.0.18'), ifindex: 3, ttl: 254, payload: Uint8Array.from([0x21, 51, 100, 0]) }]);
+    expect(drops).toEqual(['IP protocol 6 is not VRRP', '2 bytes, shorter than an IPv4 header']);
+  });
+
+  it('closes what it opened when setup fails (e.g. no CAP_NET_RAW for SO_BINDTODEVICE)', () => {
+    const n = new FakeNative();
+    n.setsockopt = () => { throw Object.assign(new Error('setsockopt: Operation not permitted'), { code: 'EPERM' }); };
+    expect(() => VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0' }, n)).toThrow(/not permitted/);
+    expect(n.sockets.map((s) => s.closed)).toEqual([true, true]);
+  });
+});
+
+describe('VrrpSocket IPv6', () => {
+  it('sets kernel checksum, hop limits, cmsgs and joins ff02::12', () => {
+    const n = new FakeNative();
+    VrrpSocket.open({ family: 6, ifindex: 5, ifname: 'veth-a', src: ip('fe80::1') }, n);
+    const [tx, rx] = n.sockets;
+    expect(tx!.domain).toBe(10);
+    expect(tx!.bound).toEqual(sockaddrIn6(ip('fe80::1'), 5));
+    expect(n.option(tx!.fd, IPPROTO_IPV6, IPV6_CHECKSUM)).toEqual(int(6));
+    expect(n.option(tx!.fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS)).toEqual(int(255));
+    expect(n.option(rx!.fd, IPPROTO_IPV6, IPV6_CHECKSUM)).toEqual(int(6));
+    expect(n.option(rx!.fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT)).toEqual(int(1));
+    expect(n.option(rx!.fd, IPPROTO_IPV6, IPV6_RECVPKTINFO)).toEqual(int(1));
+    expect(n.option(rx!.fd, IPPROTO_IPV6, IPV6_JOIN_GROUP)).toEqual(ipv6Mreq(ip('ff02::12'), 5));
+  });
+
+  it('scopes multicast and link-local destinations to the interface', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 6, ifindex: 5, ifname: 'veth-a' }, n);
+    vs.send(Uint8Array.from([1]));
+    vs.send(Uint8Array.from([1]), ip('fd00::2'));
+    expect(n.sent.map((s) => s.to)).toEqual([sockaddrIn6(ip('ff02::12'), 5), sockaddrIn6(ip('fd00::2'), 0)]);
+  });
+
+  it('takes the hop limit and destination from control messages', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 6, ifindex: 5, ifname: 'veth-a' }, n);
+    const got: VrrpDatagram[] = [];
+    vs.receive({ onPacket: (d) => got.push(d) });
+    const control = encodeCmsgs([
+      { level: IPPROTO_IPV6, type: IPV6_HOPLIMIT, data: int(255) },
+      { level: IPPROTO_IPV6, type: IPV6_PKTINFO, data: Uint8Array.from([...ip('ff02::12'), 5, 0, 0, 0]) },
+    ]);
+    n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([0x31, 51, 100, 1]), from: sockaddrIn6(ip('fe80::2'), 5), control });
+    expect(got).toEqual([{ family: 6, src: ip('fe80::2'), dst: ip('ff02::12'), ifindex: 5, ttl: 255, payload: Uint8Array.from([0x31, 51, 100, 1]) }]);
+  });
+});
