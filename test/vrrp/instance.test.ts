@@ -5,6 +5,8 @@ import { instanceConfig, type InstanceConfig } from '../../src/vrrp/config.js';
 import { VrrpInstance } from '../../src/vrrp/instance.js';
 import { VrrpRouter } from '../../src/vrrp/router.js';
 import { decodeAdvert, encodeAdvert, passAuthData } from '../../src/vrrp/packet.js';
+import { parseIpv4Datagram } from '../../src/vrrp/ipv4.js';
+import * as ka from '../fixtures/packets/keepalived-2.2.7.js';
 import { FakeAnnouncer, FakeNotifier, FakeVips, FakeWire } from './fakes.js';
 
 const ip = (d: number) => Uint8Array.from([10, 0, 0, d]);
@@ -226,5 +228,45 @@ describe('two routers on a fake wire', () => {
     wire.link('a', false);
     clock.advance(1000);
     expect(b.notifier.events.find((e) => e.state === 'MASTER')?.at).toBeCloseTo(last + 0.1 + 360.937, 6);
+  });
+});
+
+describe('adverts captured from keepalived 2.2.7 drive our instance', () => {
+  it('v2 PASS: accepted as a higher-priority master; its priority-0 advert makes us MASTER after Skew_Time', () => {
+    const { clock, wire } = lab();
+    const us = host(wire, clock, 'us', {
+      srcIp: Uint8Array.of(10, 99, 0, 2), priority: 100, authType: 1, authData: passAuthData('secret12'),
+      vips: [Uint8Array.of(10, 99, 0, 100), Uint8Array.of(10, 99, 0, 101)],
+    });
+    us.inst.start();
+    const feed = (dgram: Uint8Array) => {
+      const ipd = parseIpv4Datagram(dgram);
+      if (!ipd.ok) throw new Error(ipd.reason);
+      us.router.handle({ ifindex: 2, family: 4, src: ipd.value.src, dst: ipd.value.dst, ttl: ipd.value.ttl, payload: ipd.value.payload });
+    };
+    for (let k = 0; k < 5; k++) { clock.advance(1000); feed(ka.v2PassPrio255); }
+    expect(us.inst.state).toBe('BACKUP');
+    expect(us.inst.stats).toMatchObject({ advert_rcvd: 5, auth_failure: 0, addr_list_err: 0 });
+    expect(us.inst.runtime.master?.priority).toBe(255);
+    feed(ka.v2PassPrio0);
+    clock.advance(609.375);
+    expect(us.inst.state).toBe('MASTER');
+    expect(us.inst.stats.pri_zero_rcvd).toBe(1);
+  });
+  it('v3 IPv4 (pseudo-header checksum) and v3 IPv6: accepted; the backup learns the 50 cs interval', () => {
+    const { clock, wire } = lab();
+    const v3 = host(wire, clock, 'v3', { srcIp: Uint8Array.of(10, 99, 0, 2), vrid: 52, version: 3, priority: 100, vips: [Uint8Array.of(10, 99, 0, 102)] });
+    v3.inst.start();
+    const d = parseIpv4Datagram(ka.v3Ipv4Prio150);
+    if (!d.ok) throw new Error(d.reason);
+    v3.router.handle({ ifindex: 2, family: 4, src: d.value.src, dst: d.value.dst, ttl: 255, payload: d.value.payload });
+    expect(v3.inst.stats.advert_rcvd).toBe(1);
+    expect(v3.inst.runtime.masterAdverIntCs).toBe(50);
+    const v6 = host(wire, clock, 'v6', { srcIp: ka.src6.map((b, i) => (i === 15 ? 2 : b)), vrid: 53, family: 6, version: 3, priority: 100, vips: [ka.fd00_99__100, ka.fd00_99__101] });
+    v6.inst.start();
+    v6.router.handle({ ifindex: 2, family: 6, src: ka.src6, dst: ka.group6, ttl: 255, payload: ka.v3Ipv6Prio200 });
+    v6.router.handle({ ifindex: 2, family: 6, src: ka.src6, dst: ka.group6, ttl: 254, payload: ka.v3Ipv6Prio200 });
+    expect(v6.inst.stats).toMatchObject({ advert_rcvd: 1, ip_ttl_err: 1, chk_err: 0 });
+    expect(v6.inst.runtime.master?.priority).toBe(200);
   });
 });
