@@ -225,13 +225,17 @@ export class CheckRunner {
       .catch((err: unknown): ProbeResult => ({ ok: false, reason: `probe error: ${String(err)}` }))
       .then((result) => {
         this.inFlight--;
-        if (e.gen === gen && e.inFlight === ac) {
-          e.inFlight = undefined;
-          this.complete(e, startedAt, result);
+        try {
+          if (e.gen === gen && e.inFlight === ac) {
+            e.inFlight = undefined;
+            this.complete(e, startedAt, result);
+          }
+        } catch (err) {
+          this.log.error({ err, checker: e.key }, 'checker report handler failed');
+        } finally {
+          this.pump();
         }
-        this.pump();
-      })
-      .catch((err: unknown) => this.log.error({ err, checker: e.key }, 'checker report handler failed'));
+      });
   }
 
   private complete(e: Entry, startedAt: number, result: ProbeResult): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CheckRunner, type CheckerReport, type RunnerChecker } from '../../src/check/runner.js';
 import type { CheckTiming, Probe, ProbeResult, ProbeSpec } from '../../src/check/types.js';
+import { silentLogger } from '../../src/common/log.js';
 import { FakeClock } from '../fakes/clock.js';
 import { runFor } from './async-clock.js';
 
@@ -205,6 +206,32 @@ describe('CheckRunner', () => {
       [11000, false],
     ]);
     expect(reports[0]!.result.reason).toMatch(/boom/);
+    runner.stop();
+  });
+});
+
+describe('CheckRunner robustness', () => {
+  it('a throwing report handler is logged and neither stops the schedule nor leaks a concurrency slot', async () => {
+    const clock = new FakeClock();
+    const errors: unknown[] = [];
+    const log = { ...silentLogger, error: (o: unknown) => void errors.push(o) } as typeof silentLogger;
+    let calls = 0;
+    const runner = new CheckRunner([checker(80), checker(81)], {
+      clock,
+      makeProbe: () => async () => ({ ok: true, reason: 'ok' }),
+      onReport: () => {
+        calls++;
+        throw new Error('handler bug');
+      },
+      random: () => 0,
+      maxConcurrent: 1,
+      log,
+    });
+    runner.start();
+    await runFor(clock, 21_500);
+    expect(calls).toBe(6); // 2 checkers × rounds at 1000, 11000, 21000
+    expect(errors).toHaveLength(6);
+    expect(runner.stats().inFlight).toBe(0);
     runner.stop();
   });
 });
