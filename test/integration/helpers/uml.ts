@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const UML_BINARY = '/usr/bin/linux.uml';
 export const UML_MODULES_DIR = '/usr/lib/uml/modules';
@@ -32,7 +33,15 @@ export interface UmlRunOptions {
   /** Addresses put on lo (IPVS NEW_DEST needs a unicast-routable real-server address). */
   loAddresses?: string[];
   env?: Record<string, string>;
+  /**
+   * TypeScript entry points bundled on the host (esbuild) into the run dir, so the script can run
+   * `node ${'$'}{UML_RUN_DIR}/<name>.mjs` without transpiling inside UML (tsx there costs ~10 s a run).
+   */
+  bundles?: Record<string, string>;
 }
+
+/** Where the run dir (user script, bundles, outputs) is mounted inside UML. */
+export const UML_RUN_DIR = '/tmp/kts-out';
 
 export interface UmlResult {
   code: number;
@@ -92,8 +101,8 @@ mount -t tmpfs tmpfs /var/tmp 2>/dev/null
 dmesg -n 1
 # /tmp is now a tmpfs that hides the host's /tmp: reach this run's host dir through a second,
 # writable hostfs mount (it holds the user script and receives stdout/stderr/rc).
-mkdir -p /tmp/kts-out
-mount -t hostfs -o ${shq(runDir)} hostfs /tmp/kts-out || { echo "${END_MARKER} rc=250 (hostfs run-dir mount failed)"; poweroff -f; }
+mkdir -p ${UML_RUN_DIR}
+mount -t hostfs -o ${shq(runDir)} hostfs ${UML_RUN_DIR} || { echo "${END_MARKER} rc=250 (hostfs run-dir mount failed)"; poweroff -f; }
 # The host may lack /lib/modules/<rel>; a module root on tmpfs avoids depending on it, and the
 # kernel's own autoload (schedulers ip_vs_<name>) goes through the same helper.
 rel=$(uname -r)
@@ -102,7 +111,7 @@ ln -s ${UML_MODULES_DIR}/$rel /tmp/kmod/lib/modules/$rel
 printf '#!/bin/sh\\nexec /sbin/modprobe -d /tmp/kmod "$@"\\n' > /tmp/kts-modprobe
 chmod +x /tmp/kts-modprobe
 echo /tmp/kts-modprobe > /proc/sys/kernel/modprobe
-for m in ${modules.map(shq).join(' ')}; do
+for m in ipv6 ${modules.map(shq).join(' ')}; do
   /sbin/modprobe -d /tmp/kmod "$m" || echo "kts-uml: modprobe $m failed" >&2
 done 2>>/tmp/kts-out/setup.err
 ip link set lo up
@@ -127,6 +136,7 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlResult> {
   const outDir = dir;
   try {
     writeFileSync(join(dir, 'user.sh'), `${opts.script}\n`);
+    for (const [name, entry] of Object.entries(opts.bundles ?? {})) await bundle(resolve(REPO_ROOT, entry), join(dir, `${name}.mjs`));
     const init = join(dir, 'init.sh');
     writeFileSync(init, initScript(opts, dir));
     chmodSync(init, 0o755);
@@ -154,6 +164,19 @@ export async function runInUml(opts: UmlRunOptions): Promise<UmlResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Bundles one TypeScript entry for node inside UML. src/net/native.ts finds the addon relative to
+ * its own import.meta.url, so that is pinned to the source location (the only module that uses it).
+ */
+async function bundle(entry: string, outfile: string): Promise<void> {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error',
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(REPO_ROOT, 'src/net/native.ts')).href) },
+    banner: { js: "import { createRequire as __kts_cr } from 'node:module'; const require = __kts_cr(import.meta.url);" },
+  });
 }
 
 /** Runs UML in its own process group and kills that group (by its PID) when the bound expires. */
