@@ -160,6 +160,9 @@ export class MailQueue {
     const ctx = { subject: e.mail.subject, attempts: e.attempts };
     if (res.ok || res.permanent) {
       this.remove(e);
+      if (res.ok && this.failStreak > 0) {
+        this.log.info({ failedAttempts: this.failStreak, queued: this.queue.length }, 'SMTP server reachable again, sending queued alerts');
+      }
       this.failStreak = 0;
       if (res.ok) {
         this.counters.sent++;

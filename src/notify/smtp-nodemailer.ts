@@ -41,17 +41,26 @@ export function transportOptions(s: MailSettings): TransportOptions {
   } as TransportOptions;
 }
 
-interface NodemailerErrorLike { message?: string; code?: string; responseCode?: number; permanent?: boolean; response?: string }
+interface NodemailerErrorLike {
+  message?: string; code?: string; responseCode?: number; permanent?: boolean; response?: string; command?: string;
+}
 
-export function classifySendError(err: unknown): SendResult & { ok: false } {
+/**
+ * Failure as a SendResult, with keepalived's wording where operators know it ("Timeout connecting
+ * SMTP server …", "Error processing … cmd on SMTP server … SMTP status code = …").
+ */
+export function classifySendError(err: unknown, server = 'SMTP server'): SendResult & { ok: false } {
   const e = (err ?? {}) as NodemailerErrorLike;
-  const permanent = e.permanent === true || (e.permanent === undefined && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode !== 503);
-  return {
-    ok: false,
-    permanent,
-    reason: e.response ?? e.message ?? String(err),
-    ...(e.code ? { code: e.code } : {}),
-  };
+  const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  const permanent = e.permanent === true || (e.permanent === undefined && code !== undefined && code >= 500 && code !== 503);
+  let reason = e.message ?? String(err);
+  if (code !== undefined) {
+    const cmd = (e.command ?? 'SMTP').split(' ')[0]!.toUpperCase();
+    reason = `Error processing ${cmd} cmd on SMTP server ${server}. SMTP status code = ${code} (${e.response ?? reason})`;
+  } else if (e.code === 'ETIMEDOUT') {
+    reason = `Timeout connecting SMTP server ${server}. (${reason})`;
+  }
+  return { ok: false, permanent, reason, ...(e.code ? { code: e.code } : {}) };
 }
 
 export function createSmtpMailer(s: MailSettings, log: Logger): Mailer {
@@ -70,7 +79,7 @@ export function createSmtpMailer(s: MailSettings, log: Logger): Mailer {
         });
         return { ok: true, response: String((info as { response?: unknown }).response ?? '') };
       } catch (err) {
-        const r = classifySendError(err);
+        const r = classifySendError(err, server);
         log.debug({ server, code: r.code, reason: r.reason }, 'SMTP delivery failed');
         return r;
       }

@@ -63,6 +63,8 @@ describe('MailQueue', () => {
     clock.advance(4000); await settle();
     expect(subjects(mailer.delivered)).toEqual(['mail 1', 'mail 2']);
     expect(q.stats()).toMatchObject({ queued: 0, sent: 2, retries: 7 });
+    expect(log.records.filter((r) => r.msg === 'SMTP server reachable again, sending queued alerts'))
+      .toEqual([expect.objectContaining({ level: 'info', failedAttempts: 7, queued: 1 })]);
     expect(clock.pending()).toBe(0);
   });
 

@@ -26,14 +26,16 @@ describe('transportOptions', () => {
 
 describe('classifySendError', () => {
   it('treats 5xx replies as permanent, except 503', () => {
-    expect(classifySendError({ code: 'EENVELOPE', responseCode: 550, response: '550 no such user' }))
-      .toEqual({ ok: false, permanent: true, reason: '550 no such user', code: 'EENVELOPE' });
+    expect(classifySendError({ code: 'EENVELOPE', responseCode: 550, response: '550 no such user', command: 'RCPT TO' }, '[10.0.0.5]:25'))
+      .toEqual({ ok: false, permanent: true, code: 'EENVELOPE',
+        reason: 'Error processing RCPT cmd on SMTP server [10.0.0.5]:25. SMTP status code = 550 (550 no such user)' });
     expect(classifySendError({ code: 'EPROTOCOL', responseCode: 503 }).permanent).toBe(false);
     expect(classifySendError({ responseCode: 451, permanent: false }).permanent).toBe(false);
   });
   it('treats connection failures and timeouts as transient', () => {
     expect(classifySendError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' })))
       .toEqual({ ok: false, permanent: false, reason: 'connect ECONNREFUSED', code: 'ESOCKET' });
-    expect(classifySendError({ code: 'ETIMEDOUT', message: 'Greeting never received' }).permanent).toBe(false);
+    expect(classifySendError({ code: 'ETIMEDOUT', message: 'Greeting never received' }, '[10.0.0.5]:25'))
+      .toEqual({ ok: false, permanent: false, code: 'ETIMEDOUT', reason: 'Timeout connecting SMTP server [10.0.0.5]:25. (Greeting never received)' });
   });
 });
