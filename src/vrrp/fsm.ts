@@ -47,6 +47,8 @@ export type VrrpEvent =
   | { t: 'faultCleared'; now: number }
   | { t: 'priority'; now: number; effective: number }
   | { t: 'syncTo'; now: number; state: 'MASTER' | 'BACKUP' | 'FAULT' }
+  /** Someone else deleted one of our VIPs while MASTER (netlink monitor): fall back to BACKUP. */
+  | { t: 'vipDeleted'; now: number }
   | { t: 'shutdown'; now: number };
 
 export type Effect =
@@ -57,6 +59,8 @@ export type Effect =
   | { t: 'delVips' }
   | { t: 'garp'; burst: 'master' | 'lowerPrio' }
   | { t: 'cancelGarp' }
+  /** Unicast instance leaving FAULT: one GARP/NA for our own source so the master can reach us. */
+  | { t: 'announceSelf' }
   | { t: 'notify'; state: NotifyState; priority: number }
   | { t: 'notifyMasterRxLowerPri'; priority: number }
   | { t: 'transition'; from: VrrpState; to: VrrpState }
@@ -191,6 +195,14 @@ function onAdvert(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'advert' }>, cfg: 
   }
 }
 
+/** v3: a backup uses the master's advertised interval (RFC 5798 §6.4.2). */
+function adoptInterval(s: VrrpRuntime, a: Advert, fx: Effect[]): number {
+  if (a.intervalCs !== s.masterAdverIntCs) {
+    fx.push(log('info', `advertisement interval updated from ${s.masterAdverIntCs * 10}ms to ${a.intervalCs * 10}ms by master`));
+  }
+  return a.intervalCs;
+}
+
 function backupRx(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'advert' }>, cfg: InstanceConfig): StepResult {
   const { advert: a, now } = ev;
   const from = formatIp(ev.src);
@@ -203,12 +215,14 @@ function backupRx(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'advert' }>, cfg: 
   const delaying = cfg.preemptDelayMs > 0 && (s.preemptAt === undefined || now < s.preemptAt);
   if (cfg.nopreempt || !lower || delaying) {
     let n: VrrpRuntime = { ...s, wantState: 'BACKUP', master: { ip: ev.src, priority: a.priority } };
-    if (cfg.version === 3) n.masterAdverIntCs = a.intervalCs;
+    const fx: Effect[] = [];
+    if (cfg.version === 3) n.masterAdverIntCs = adoptInterval(s, a, fx);
     if (cfg.preemptDelayMs > 0) {
       n = { ...n, preemptAt: lower ? (s.preemptAt ?? now + cfg.preemptDelayMs) : undefined };
     }
     n.downAt = now + downIntervalMs(n, cfg);
-    return { state: n, effects: [{ t: 'arm', timer: 'masterDown', at: n.downAt }] };
+    fx.push({ t: 'arm', timer: 'masterDown', at: n.downAt });
+    return { state: n, effects: fx };
   }
   // Lower priority and we may preempt: ignore it, our down timer runs out and we take over.
   return { state: s, effects: [log('info', `received lower priority (${a.priority}) advert from ${from} - discarding`)] };
@@ -248,7 +262,7 @@ function masterRx(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'advert' }>, cfg: 
     fx.push(log('info', `Master received advert from ${from} with higher priority ${a.priority}, ours ${ours}`));
   }
   let n: VrrpRuntime = { ...s, wantState: 'BACKUP', master: { ip: ev.src, priority: a.priority } };
-  if (cfg.version === 3) n.masterAdverIntCs = a.intervalCs;
+  if (cfg.version === 3) n.masterAdverIntCs = adoptInterval(s, a, fx);
   n = leaveMasterToBackup(n, cfg, now, fx, 'higher priority advert');
   return { state: n, effects: fx };
 }
@@ -268,7 +282,9 @@ function onFaultCleared(s: VrrpRuntime, now: number, cfg: InstanceConfig): StepR
   const fx: Effect[] = [];
   // An owner that wants MASTER goes straight there (vrrp_state_leave_fault).
   if (isOwner(cfg) && cfg.initialState === 'MASTER') return { state: gotoMaster(st, cfg, now, fx, 'fault cleared'), effects: fx };
-  return { state: enterBackup({ ...st, masterAdverIntCs: cfg.advertIntervalCs }, cfg, now, fx, 'fault cleared'), effects: fx };
+  const n = enterBackup({ ...st, masterAdverIntCs: cfg.advertIntervalCs }, cfg, now, fx, 'fault cleared');
+  if (cfg.unicastPeers.length > 0) fx.push({ t: 'announceSelf' });
+  return { state: n, effects: fx };
 }
 
 function onPriority(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'priority' }>, cfg: InstanceConfig): StepResult {
@@ -300,6 +316,12 @@ function onSyncTo(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'syncTo' }>, cfg: 
   return { state: s, effects: fx };
 }
 
+function onVipDeleted(s: VrrpRuntime, now: number, cfg: InstanceConfig): StepResult {
+  if (s.state !== 'MASTER') return { state: s, effects: [] };
+  const fx: Effect[] = [log('info', 'VIP deleted externally - going to BACKUP')];
+  return { state: leaveMasterToBackup({ ...s, wantState: 'BACKUP' }, cfg, now, fx, 'VIP deleted'), effects: fx };
+}
+
 function onShutdown(s: VrrpRuntime): StepResult {
   if (s.state === 'STOP') return { state: s, effects: [] };
   const fx: Effect[] = [];
@@ -324,6 +346,7 @@ export function step(s: VrrpRuntime, ev: VrrpEvent, cfg: InstanceConfig): StepRe
     case 'faultCleared': return onFaultCleared(s, ev.now, cfg);
     case 'priority': return onPriority(s, ev, cfg);
     case 'syncTo': return onSyncTo(s, ev, cfg);
+    case 'vipDeleted': return onVipDeleted(s, ev.now, cfg);
     case 'shutdown': return onShutdown(s);
   }
 }

@@ -95,6 +95,9 @@ export class VrrpInstance implements SyncMember {
     this.dispatch({ t: faulted ? 'fault' : 'faultCleared', now: this.deps.clock.now() });
   }
 
+  /** The netlink monitor saw one of our VIPs deleted by someone else. */
+  vipDeleted(): void { this.dispatch({ t: 'vipDeleted', now: this.deps.clock.now() }); }
+
   setEffectivePriority(p: number): void { this.dispatch({ t: 'priority', now: this.deps.clock.now(), effective: p }); }
 
   /** Applies the outcome of track.ts: priority first, then the fault condition. */
@@ -158,6 +161,7 @@ export class VrrpInstance implements SyncMember {
       case 'delVips': return this.delVips();
       case 'garp': return this.scheduleGarp(fx.burst === 'master' ? masterBursts(this.cfg.garp) : lowerPrioBursts(this.cfg.garp), fx.burst === 'master');
       case 'cancelGarp': return this.cancelGarp();
+      case 'announceSelf': return this.guard('announce', () => this.deps.announcer.announce(this.name, this.cfg.srcIp));
       case 'notify': return this.guard('notify', () => this.deps.notifier.notify({ instance: this.name, state: fx.state, priority: fx.priority }));
       case 'notifyMasterRxLowerPri': return this.guard('notify', () => this.deps.notifier.masterRxLowerPri?.(this.name, fx.priority));
       case 'stat': this.stats[fx.counter]++; return;

@@ -106,6 +106,10 @@ describe('RFC 5798 §6.4.2 Backup', () => {
     const { s } = run(cfg, [{ t: 'advert', now: 0, advert: adv(200, 10, 3), src: ip(1) }], backupAt0(cfg));
     expect(s.masterAdverIntCs).toBe(10);
     expect(s.downAt).toBe(360.937);
+    const again = run(cfg, [{ t: 'advert', now: 100, advert: adv(200, 10, 3), src: ip(1) }], s);
+    expect(kinds(again.effects)).toEqual(['arm:masterDown']); // logged only when it changes
+    expect(run(cfg, [{ t: 'advert', now: 0, advert: adv(200, 10, 3), src: ip(1) }], backupAt0(cfg)).effects[0])
+      .toEqual({ t: 'log', level: 'info', msg: 'advertisement interval updated from 1000ms to 100ms by master' });
     const m = run(cfg, [{ t: 'masterDownTimer', now: 400 }], s);
     expect(m.s.masterAdverIntCs).toBe(100); // own interval again as MASTER
     expect(arm(m.effects, 'adver')).toBe(1400);
@@ -221,6 +225,21 @@ describe('FAULT and priority changes', () => {
     const owner = { ...base, priority: 255 };
     const o = initialRuntime(owner);
     expect(step(o, { t: 'priority', now: 0, effective: 200 }, owner).state.effectivePriority).toBe(255);
+  });
+});
+
+describe('VIP deleted externally, unicast fault recovery', () => {
+  it('a MASTER whose VIP was deleted by someone else goes BACKUP and removes the rest', () => {
+    const { s, effects } = run(base, [{ t: 'vipDeleted', now: 5000 }], masterAt(3609.375));
+    expect(s.state).toBe('BACKUP');
+    expect(kinds(effects)).toEqual(['disarm:adver', 'cancelGarp', 'delVips', 'arm:masterDown', 'notify:BACKUP']);
+    expect(step(s, { t: 'vipDeleted', now: 5001 }, base).effects).toEqual([]);
+  });
+  it('a unicast instance leaving FAULT announces its own source address once', () => {
+    const cfg = { ...base, unicastPeers: [ip(6)] };
+    const f = run(cfg, [{ t: 'start', now: 0, faulted: true }]).s;
+    expect(kinds(run(cfg, [{ t: 'faultCleared', now: 10 }], f).effects)).toEqual(['arm:masterDown', 'notify:BACKUP', 'announceSelf']);
+    expect(kinds(run(base, [{ t: 'faultCleared', now: 10 }], run(base, [{ t: 'start', now: 0, faulted: true }]).s).effects)).not.toContain('announceSelf');
   });
 });
 
