@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { kaMasterDownUs } from '../fixtures/packets/keepalived-2.2.7-timers.js';
 import { masterDownMs, skewMinMs, skewMs, skewPriority, skewUs } from '../../src/vrrp/timers.js';
 
 describe('Skew_Time and Master_Down_Interval (keepalived integer µs)', () => {
@@ -28,4 +29,12 @@ describe('Skew_Time and Master_Down_Interval (keepalived integer µs)', () => {
     expect(skewPriority(255, 200)).toBe(255);
     expect(skewPriority(100, 90)).toBe(90);
   });
+});
+
+describe('matches keepalived 2.2.7 (values read from its SIGUSR1 dump)', () => {
+  for (const k of kaMasterDownUs) {
+    it(`v${k.version} priority ${k.priority} advert_int ${k.advertIntervalCs} cs -> ${k.masterDownUs} µs`, () => {
+      expect(Math.round(masterDownMs(k.version, k.priority, k.advertIntervalCs) * 1000)).toBe(k.masterDownUs);
+    });
+  }
 });
