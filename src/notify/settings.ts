@@ -32,6 +32,26 @@ export interface MailSettings {
 export const DEFAULT_SMTP_PORT = 25;
 export const DEFAULT_SMTP_CONNECT_TIMEOUT_MS = 30_000;
 
+/**
+ * Fills what keepalived derives when global_defs leaves it out: router_id and smtp_helo_name
+ * default to the host name, notification_email_from to `<running user>@<host name>` (the code's
+ * behaviour; its man page says keepalived@host).
+ */
+export function withKeepalivedDefaults(
+  s: Partial<MailSettings> & Pick<MailSettings, 'to'>,
+  host: { hostname: string; user: string },
+): MailSettings {
+  return {
+    ...s,
+    to: s.to,
+    from: s.from ?? `${host.user}@${host.hostname}`,
+    routerId: s.routerId ?? host.hostname,
+    helo: s.helo ?? host.hostname,
+    port: s.port ?? DEFAULT_SMTP_PORT,
+    connectTimeoutMs: s.connectTimeoutMs ?? DEFAULT_SMTP_CONNECT_TIMEOUT_MS,
+  };
+}
+
 /** keepalived sends a mail only if notification_email is non-empty and smtp_server is set. */
 export function mailEnabled(s: Pick<MailSettings, 'to' | 'server'>): boolean {
   return s.to.length > 0 && s.server !== undefined && s.server !== '';

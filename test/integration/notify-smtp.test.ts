@@ -155,6 +155,18 @@ describe('SMTP alerts against a real SMTP server', () => {
     expect(queue.stats()).toMatchObject({ queued: 0, sent: 2 });
   });
 
+  it('accepts "Name <addr>" for notification_email_from and notification_email', async () => {
+    const smtp = await startSmtp(0);
+    const s = settingsFor(smtp.port, { from: 'Keepalived LB1 <ka@lb1.example.org>', to: ['NOC Team <noc@example.org>'] });
+    const mailer = createSmtpMailer(s, silentLogger);
+    cleanups.push(() => mailer.close?.());
+    await expect(mailer.send(composeMail({ subject: 's', body: 'b' }, s, { epochMs: 0, offsetMin: 0 }))).resolves.toMatchObject({ ok: true });
+    expect(smtp.got[0]).toMatchObject({ from: 'ka@lb1.example.org', rcpt: ['noc@example.org'] });
+    const { headers } = parseMessage(smtp.got[0]!.raw);
+    expect(headers.get('from')).toBe('Keepalived LB1 <ka@lb1.example.org>');
+    expect(headers.get('to')).toBe('NOC Team <noc@example.org>');
+  });
+
   it('AUTH PLAIN over plain SMTP when the server allows it; a wrong password is a permanent refusal', async () => {
     const smtp = await startSmtp(0, {
       disabledCommands: ['STARTTLS'], authOptional: false, authMethods: ['PLAIN'], allowInsecureAuth: true,
