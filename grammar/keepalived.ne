@@ -5,16 +5,23 @@
 
 @{%
 import { grammarTokens as lexer } from '../lexer.js';
-import { blockOf, stmtOf } from '../grammar-actions.js';
+import { blockOf, configOf, cons, nil, stmtOf } from '../grammar-actions.js';
 %}
 
 @lexer lexer
 
-config -> stmt:*                                    {% (d) => d[0] %}
+config -> stmts                                     {% configOf %}
 
-stmt   -> word arg:* %nl block:?                    {% stmtOf %}
+stmt   -> word args %nl block:?                     {% stmtOf %}
 
-block  -> %lbrace %nl stmt:* %rbrace %nl            {% blockOf %}
+block  -> %lbrace %nl stmts %rbrace %nl             {% blockOf %}
+
+# Lists are built as cons cells (constant work per item; nearley may share partial results).
+stmts  -> null                                      {% nil %}
+        | stmts stmt                                {% cons %}
+
+args   -> null                                      {% nil %}
+        | args arg                                  {% cons %}
 
 word   -> %word                                     {% (d) => d[0] %}
         | %qword                                    {% (d) => d[0] %}
