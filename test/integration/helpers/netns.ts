@@ -8,7 +8,7 @@
  *   try { await lab.exec('a', ['ip', 'addr']); } finally { await lab.cleanup(); }
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -75,6 +75,7 @@ export class Lab {
 
   constructor(readonly id: string) {
     this.tmp = mkdtempSync(join(tmpdir(), `${id}-`));
+    chmodSync(this.tmp, 0o755); // scripts may run as an unprivileged user
     process.once('exit', this.onExit);
   }
 
