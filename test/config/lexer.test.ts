@@ -46,7 +46,7 @@ describe('lexLine (keepalived word splitting)', () => {
 });
 
 describe('grammar', () => {
-  const tok = (type: ConfToken['type'], value = type, offset = 0): ConfToken => ({ type, value, text: value, lineIdx: 0, offset });
+  const tok = (type: ConfToken['type'], value: string = type, offset = 0): ConfToken => ({ type, value, text: value, lineIdx: 0, offset });
   const parse = (tokens: ConfToken[]) => {
     const p = new nearley.Parser(nearley.Grammar.fromCompiled(compiled), { lexer: new TokenStream(tokens) });
     p.feed('');
