@@ -9,6 +9,7 @@ import { errnoCode } from '../common/errors.js';
 import type { ExitInfo, Spawn, SpawnedProcess, SpawnRequest } from './scripts.js';
 
 const UNSAFE_ENV = ['IFS', 'LD_PRELOAD', 'LD_LIBRARY_PATH'];
+const TRAILING_OUTPUT_GRACE_MS = 200;
 
 export function scriptEnv(base: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {};
@@ -40,7 +41,16 @@ export function nodeSpawn(baseEnv: Record<string, string | undefined>): Spawn {
         if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (l) => onLine(name, l));
       }
       child.once('error', (err) => finish({ kind: 'error', code: errnoCode(err), message: err.message }));
-      child.once('close', (code, signal) => finish({ kind: 'exit', code, signal }));
+      // Done at 'exit', not 'close': a script that starts a background program leaves our pipes
+      // open in it, and waiting for them would time out and kill that program. Trailing output
+      // gets a short grace ('close' normally follows at once).
+      let exitInfo: ExitInfo | null = null;
+      child.once('exit', (code, signal) => {
+        exitInfo = { kind: 'exit', code, signal };
+        const info = exitInfo;
+        setTimeout(() => finish(info), TRAILING_OUTPUT_GRACE_MS).unref();
+      });
+      child.once('close', (code, signal) => finish(exitInfo ?? { kind: 'exit', code, signal }));
       return {
         exited,
         kill(signal) {

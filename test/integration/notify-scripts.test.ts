@@ -107,6 +107,23 @@ describe('notify scripts, for real', () => {
     expect(alive(childPid)).toBe(false);
   });
 
+  it('a script that leaves a background program running is done when it exits; the program is not killed', async () => {
+    const pidFile = join(dir, 'bg.pid');
+    const s = script('bg.sh', `sleep 30 &\necho $! > '${pidFile}'\necho started\nexit 0\n`);
+    const { r, log } = runner({ timeoutMs: 3000 });
+    const t0 = Date.now();
+    await expect(r.run([s])).resolves.toEqual({ kind: 'exit', code: 0, signal: null });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const bgPid = Number(readFileSync(pidFile, 'utf8').trim());
+    try {
+      await new Promise((res) => setTimeout(res, 3500)); // past the timeout: nothing may kill it
+      expect(alive(bgPid)).toBe(true);
+      expect(log.records.some((l) => l.msg === 'started')).toBe(true);
+    } finally {
+      try { process.kill(bgPid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  });
+
   it('script security reads the real file system: a root-owned path is safe, a world-writable directory is not', () => {
     const s = script('safe.sh', 'exit 0\n');
     const me = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
