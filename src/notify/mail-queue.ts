@@ -113,13 +113,23 @@ export class MailQueue {
     });
   }
 
-  /** Stops retrying; mails still queued are logged as lost. An in-flight delivery may still finish. */
+  /**
+   * Stops retrying; mails still queued are logged as lost and pending drain() calls resolve now.
+   * An in-flight delivery may still finish.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.cancelRetry?.();
     this.cancelRetry = null;
     if (this.queue.length > 0) this.log.error({ lost: this.queue.length }, 'SMTP alerts not delivered before shutdown');
+    this.releaseWaiters();
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   private isIdle(): boolean {
@@ -139,9 +149,7 @@ export class MailQueue {
     if (this.closed || this.sending || this.cancelRetry) return;
     const head = this.queue[0];
     if (!head) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
+      this.releaseWaiters();
       return;
     }
     this.sending = head;

@@ -162,10 +162,12 @@ describe('MailQueue', () => {
     const { clock, mailer, q, log } = setup({ retry: { initialMs: 1000, maxMs: 1000, factor: 2 } });
     mailer.down = true;
     q.enqueue(mail(1)); await settle();
+    const drained = q.drain(60_000);
     q.close();
+    await expect(drained).resolves.toEqual({ remaining: 1 });
     expect(clock.pending()).toBe(0);
     clock.advance(10_000); await settle();
-    expect(mailer.attempts).toHaveLength(1);
+    expect(mailer.attempts).toHaveLength(2); // the first try + drain's immediate retry, nothing after close
     expect(log.records.some((r) => r.level === 'error' && r.lost === 1)).toBe(true);
     q.enqueue(mail(2));
     expect(q.stats()).toMatchObject({ dropped: 1, queued: 1 });
