@@ -10,6 +10,7 @@ import { NetlinkError } from '../net/netlink/errors.js';
 import { NLM_F_DUMP } from '../net/netlink/message.js';
 import * as C from './codec.js';
 import { IPVS_GENL_NAME, IPVS_GENL_VERSION } from './constants.js';
+import type { IpvsOp } from './reconcile.js';
 import type { DestEntry, Destination, IpvsInfo, IpvsStats, Service, ServiceEntry, ServiceKey, SyncDaemon } from './types.js';
 
 /** What an errno means for a given IPVS command. */
@@ -126,6 +127,11 @@ export class IpvsClient {
     return replies.map((m) => unwrap(C.decodeDaemonReply(m.attrs), 'daemon dump'));
   }
 
+  /** Applies reconciler operations in order, pipelined (see applyBatch). */
+  async apply(ops: IpvsOp[]): Promise<void> {
+    await this.applyBatch(ops.map(opRequest));
+  }
+
   /**
    * Sends a list of requests keeping up to `window` in flight (the kernel processes one socket's
    * requests in order, so a service added earlier exists for the dests that follow). Resolves
@@ -148,6 +154,19 @@ export class IpvsClient {
     if (firstErr !== undefined) throw firstErr;
   }
 }
+
+/** The request, label and command name for one reconciler operation. */
+export function opRequest(o: IpvsOp): { req: C.IpvsRequest; what: string; op: string } {
+  switch (o.op) {
+    case 'addService': return { req: C.newServiceReq(o.service), what: describeService(o.service), op: 'NEW_SERVICE' };
+    case 'updateService': return { req: C.setServiceReq(o.service), what: describeService(o.service), op: 'SET_SERVICE' };
+    case 'deleteService': return { req: C.delServiceReq(o.service), what: describeService(o.service), op: 'DEL_SERVICE' };
+    case 'addDest': return { req: C.newDestReq(o.service, o.dest), what: destLabel(o.service, o.dest), op: 'NEW_DEST' };
+    case 'updateDest': return { req: C.setDestReq(o.service, o.dest), what: destLabel(o.service, o.dest), op: 'SET_DEST' };
+    case 'deleteDest': return { req: C.delDestReq(o.service, o.dest), what: destLabel(o.service, o.dest), op: 'DEL_DEST' };
+  }
+}
+const destLabel = (k: ServiceKey, d: Destination): string => `${hostPort(d.addr, d.port)} in ${describeService(k)}`;
 
 function unwrap<T>(r: { ok: true; value: T } | { ok: false; reason: string }, what: string): T {
   if (!r.ok) throw new NetlinkError('EBADMSG', 74, `IPVS ${what}: ${r.reason}`);
