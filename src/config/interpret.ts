@@ -50,11 +50,14 @@ export function interpretTree(nodes: readonly ConfNode[], opts: InterpretOptions
     vsGroups: [], virtualServers: [], otherIfRefs: [],
   };
   applySection(nodes, rootSection, root, ctx, root.locs);
+  zeroSyncGroupWeights(root, ctx);
 
   const { locs: gLocs, ...globalDefs } = g;
   const config: Config = {
     globalDefs,
-    vrrpScripts: root.vrrpScripts.map(({ locs: _l, timeoutSet, ...s }): VrrpScript => ({ ...s, timeoutMs: timeoutSet ? s.timeoutMs : s.intervalMs })),
+    vrrpScripts: root.vrrpScripts.map(({ locs: _l, timeoutSet, user, ...s }): VrrpScript => ({
+      ...s, script: s.script && user ? { ...s.script, ...user } : s.script, timeoutMs: timeoutSet ? s.timeoutMs : s.intervalMs,
+    })),
     syncGroups: root.syncGroups.map(({ locs: _l, smtpAlert, ...s }): SyncGroup =>
       ({ ...s, smtpAlert: smtpAlert ?? globalDefs.smtpAlertVrrp ?? globalDefs.smtpAlert ?? false })),
     vrrpInstances: root.vrrpInstances.map((d) => completeInstance(d, globalDefs, ctx)),
@@ -73,6 +76,22 @@ export function interpretTree(nodes: readonly ConfNode[], opts: InterpretOptions
     instanceIfRefs: root.vrrpInstances.map((s) => s.otherIfRefs),
   };
   return { config, locs, diags: ctx.diags };
+}
+
+/** Members of a sync group track with weight 0 unless the group allows weights (vrrp_sync.c). */
+function zeroSyncGroupWeights(root: RootDraft, ctx: Ctx): void {
+  for (const sg of root.syncGroups) {
+    if (sg.locs.kw.sync_group_tracking_weight !== undefined) continue;
+    for (const member of sg.members) {
+      const d = root.vrrpInstances.find((v) => v.name === member);
+      if (!d) continue;
+      for (const t of d.trackInterfaces) {
+        if (t.weight === 0 || t.name === d.interface) continue; // own interface: dropped with its own message
+        ctx.error(d.locs.at, CODES.invalidValue, `(${d.name}) ignoring ${t.name} tracked interface weight due to SYNC group`);
+        t.weight = 0;
+      }
+    }
+  }
 }
 
 /** keepalived `vrrp_complete_instance`, the parts that rewrite values (semantics §2.1). */
@@ -115,6 +134,11 @@ function completeInstance(d: InstanceDraft, g: Config['globalDefs'], ctx: Ctx): 
       d.state = 'BACKUP';
       d.authentication = { type, pass };
     } else d.authentication = { type, pass };
+  }
+  const own = d.trackInterfaces.filter((t) => t.name === d.interface);
+  if (own.length > 0) {
+    ctx.error(at, CODES.invalidValue, `${n} Ignoring track_interface ${d.interface} since own interface`);
+    d.trackInterfaces = d.trackInterfaces.filter((t) => t.name !== d.interface);
   }
   if (d.accept === true && d.strictMode && d.version === 2) {
     ctx.error(at, CODES.invalidValue, `${n} warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting`);
@@ -205,7 +229,8 @@ function completeRealServer(rs: RealServerDraft, vs: VirtualServerDraft, g: Conf
 function completeChecker(c: CheckerDraft, rs: RealServerDraft, vs: VirtualServerDraft): Checker {
   const dflt = CHECKER_DEFAULTS[c.type];
   const delayLoopMs = c.delayLoopMs ?? rs.delayLoopMs ?? vs.delayLoopMs;
-  const { locs: _l, ...rest } = c;
+  const { locs: _l, miscUser, ...rest } = c;
+  if (rest.miscPath && miscUser) rest.miscPath = { ...rest.miscPath, ...miscUser };
   const miscTimeoutMs = c.type === 'MISC_CHECK' ? (c.miscTimeoutMs ?? delayLoopMs) : null;
   return {
     ...rest,

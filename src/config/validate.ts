@@ -52,9 +52,16 @@ export function validateConfig(cfg: Config, locs: ConfigLocations, opts: Validat
   const out = new Sink();
   const vrrpBadIf = checkInterfaces(cfg, locs, opts, out);
   checkInstances(cfg, locs, out);
-  const liveScripts = checkScriptsAndGroups(cfg, locs, out);
+  const live = new Set<string>();
+  cfg.vrrpScripts.forEach((s, i) => {
+    if (s.script === null) {
+      out.add(locs.vrrpScripts[i]!.end, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.noScript, `No script set for vrrp_script ${s.name} - removing`);
+    } else live.add(s.name);
+  });
+  if (opts.scriptEnv) checkScriptUsers(cfg, locs, opts.scriptEnv, live, out);
+  checkScriptsAndGroups(cfg, locs, live, out);
   checkVirtualServers(cfg, locs, out);
-  if (opts.scriptEnv) checkScriptSecurity(cfg, locs, opts.scriptEnv, liveScripts, vrrpBadIf, out);
+  if (opts.scriptEnv) checkScriptSecurity(cfg, locs, opts.scriptEnv, live, vrrpBadIf, out);
   return out.diags;
 }
 
@@ -132,14 +139,8 @@ function checkInterfaces(cfg: Config, locs: ConfigLocations, opts: ValidateOptio
   return false;
 }
 
-/** Checks vrrp_script / sync group references; returns the names of usable vrrp_scripts. */
-function checkScriptsAndGroups(cfg: Config, locs: ConfigLocations, out: Sink): Set<string> {
-  const live = new Set<string>();
-  cfg.vrrpScripts.forEach((s, i) => {
-    if (s.script === null) {
-      out.add(locs.vrrpScripts[i]!.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.noScript, `No script set for vrrp_script ${s.name} - removing`);
-    } else live.add(s.name);
-  });
+/** Checks track_script and sync group references against the usable vrrp_scripts. */
+function checkScriptsAndGroups(cfg: Config, locs: ConfigLocations, live: Set<string>, out: Sink): void {
   const trackRefs = (owner: string, names: { name: string }[], at: SrcLoc[] | undefined, fallback: SrcLoc): void => {
     names.forEach((t, j) => {
       if (!live.has(t.name)) {
@@ -175,7 +176,37 @@ function checkScriptsAndGroups(cfg: Config, locs: ConfigLocations, out: Sink): S
       out.add(l.at, ConfigErrClass.WARNING, VALIDATE_CODES.syncGroup, `Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
     }
   });
-  return live;
+}
+
+/**
+ * With enable_script_security, scripts without their own user run as keepalived_script; if that
+ * user does not exist keepalived removes vrrp_scripts and MISC_CHECK scripts (each reported where
+ * its block ends) and reports the missing default user once.
+ */
+function checkScriptUsers(cfg: Config, locs: ConfigLocations, env: ScriptEnv, live: Set<string>, out: Sink): void {
+  const g = cfg.globalDefs;
+  if (!g.enableScriptSecurity || g.scriptUser !== null || env.userExists(DEFAULT_SCRIPT_USER)) return;
+  let reported = false;
+  const once = (at: SrcLoc): void => {
+    if (reported) return;
+    reported = true;
+    out.add(at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.scriptUser, `Unable to set default user ${DEFAULT_SCRIPT_USER} for script`);
+  };
+  cfg.vrrpScripts.forEach((s, i) => {
+    if (!s.script || s.script.user !== null || !live.has(s.name)) return;
+    out.add(locs.vrrpScripts[i]!.end, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.scriptUser, `Unable to set default user for vrrp script ${s.name} - removing`);
+    live.delete(s.name);
+  });
+  cfg.virtualServers.forEach((vs, i) => vs.realServers.forEach((rs, j) => rs.checkers.forEach((c, k) => {
+    if (!c.miscPath || c.miscPath.user !== null) return;
+    const at = locs.virtualServers[i]?.children[j]?.children[k]?.end ?? locs.virtualServers[i]!.at;
+    out.add(at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.scriptUser,
+      `Unable to set default user for misc script ${c.miscPath.argv.map((a) => `'${a}'`).join(' ')} - removing`);
+    once(at);
+  })));
+  for (const u of collectScripts(cfg, locs, new Set()).filter((x) => x.vrrp && x.ref.user === null)) {
+    if (u.ref.argv[0] !== undefined && env.resolve(u.ref.argv[0]) !== null) { once(u.at); break; }
+  }
 }
 
 function checkVirtualServers(cfg: Config, locs: ConfigLocations, out: Sink): void {
@@ -239,10 +270,7 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
   if (uses.length === 0) return;
   const g = cfg.globalDefs;
   const defaultUser = g.scriptUser?.user ?? (env.userExists(DEFAULT_SCRIPT_USER) ? DEFAULT_SCRIPT_USER : null);
-  if (g.enableScriptSecurity && g.scriptUser === null && defaultUser === null) {
-    out.add(uses[0]!.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.scriptUser, `Unable to set default user ${DEFAULT_SCRIPT_USER} for script`);
-    return;
-  }
+  if (g.enableScriptSecurity && defaultUser === null) return; // reported by checkScriptUsers
   let violation: SrcLoc | null = null;
   for (const u of uses) {
     const user = u.ref.user ?? defaultUser ?? 'root';

@@ -30,12 +30,14 @@ export interface CheckerDraft {
   miscPath: ScriptRef | null;
   miscTimeoutMs: number | null;
   miscDynamic: boolean;
+  /** `user` may come before or after misc_path: applied when the block ends. */
+  miscUser: { user: string; group: string | null } | null;
 }
 
 export const newChecker = (type: CheckerType, at: ConfNode['at']): CheckerDraft => ({
   locs: newLocs(at), type, connectIp: null, connectPort: null, bindto: null, bindPort: null, bindIf: null,
   connectTimeoutMs: null, retry: null, delayBeforeRetryMs: null, delayLoopMs: null, warmupMs: null, alpha: null,
-  logAllFailures: false, urls: [], httpProtocol: null, virtualhost: null, miscPath: null, miscTimeoutMs: null, miscDynamic: false,
+  logAllFailures: false, urls: [], httpProtocol: null, virtualhost: null, miscPath: null, miscTimeoutMs: null, miscDynamic: false, miscUser: null,
 });
 
 /** Checker-type defaults for retry and delay_before_retry (null = delay_loop). */
@@ -152,10 +154,11 @@ export const sslGetSection = section<CheckerDraft>('SSL_GET', {
 
 export const miscCheckSection = section<CheckerDraft>('MISC_CHECK', {
   ...timing,
-  misc_path: { kind: 'script', support: 'supported', doc: 'command; exit 0 = up', set: (c, s) => { c.miscPath = s; } },
+  // keepalived reads only the command here; the user comes from the `user` keyword.
+  misc_path: { kind: 'script', support: 'supported', doc: 'command; exit 0 = up', set: (c, s) => { c.miscPath = { ...s, user: null, group: null }; } },
   misc_timeout: { kind: 'timer', support: 'supported', doc: 'script timeout (s)', dflt: 'delay_loop', minS: 0.000001, maxS: MAX_S, set: (c, ms) => { c.miscTimeoutMs = ms; } },
   misc_dynamic: { kind: 'words', support: 'supported', doc: 'exit 2..255 sets weight = status - 2', dflt: 'off', set: (c) => { c.miscDynamic = true; } },
-  user: { kind: 'words', support: 'supported', doc: 'run as USER [GROUP]', set: (c, w) => { if (c.miscPath && w[0]) { c.miscPath.user = w[0]; c.miscPath.group = w[1] ?? null; } } },
+  user: { kind: 'words', support: 'supported', doc: 'run as USER [GROUP]', set: (c, w) => { if (w[0]) { c.miscUser = { user: w[0], group: w[1] ?? null }; } } },
 });
 
 /** Checkers recognised but not run yet: their blocks are consumed and reported. */

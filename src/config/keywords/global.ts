@@ -1,7 +1,7 @@
 /** global_defs keywords (keepalived-features.md §2.1-§2.3). */
 import { formatIp, parseIp } from '../../common/ip.js';
 import type { GlobalDefs } from '../model.js';
-import { type BlockLocs, recognised, recognisedBlock, section, type KwDef } from './spec.js';
+import { type BlockLocs, recognised, section, type KwDef } from './spec.js';
 import { CODES, missingParameter } from './walk.js';
 
 export interface GlobalDraft extends GlobalDefs { locs: BlockLocs }
@@ -45,9 +45,6 @@ export const defaultGlobalDefs = (): GlobalDefs => ({
 });
 
 type K = KwDef<GlobalDraft>;
-const flag = (doc: string, set: (g: GlobalDraft, b: boolean) => void, dflt = 'off'): K =>
-  ({ kind: 'bool', support: 'supported', doc, dflt, set: (g, b) => set(g, b),
-    badMsg: (raw) => `Invalid value '${raw}' for global ${doc.split(' ')[0]} specified` });
 const globalBool = (name: string, doc: string, set: (g: GlobalDraft, b: boolean) => void, dflt = 'off'): K =>
   ({ kind: 'bool', support: 'supported', doc, dflt, set: (g, b) => set(g, b),
     badMsg: (raw) => `Invalid value '${raw}' for global ${name} specified` });
@@ -102,12 +99,12 @@ export const globalDefsSection = section<GlobalDraft>('global_defs', {
   smtp_alert: globalBool('smtp_alert', 'default for every smtp_alert', (g, b) => { g.smtpAlert = b; }, 'unset'),
   smtp_alert_vrrp: globalBool('smtp_alert_vrrp', 'default smtp_alert for VRRP', (g, b) => { g.smtpAlertVrrp = b; }, 'unset'),
   smtp_alert_checker: globalBool('smtp_alert_checker', 'default smtp_alert for checkers', (g, b) => { g.smtpAlertChecker = b; }, 'unset'),
-  no_email_faults: flag('no_email_faults: no mail for FAULT transitions', (g, b) => { g.noEmailFaults = b; }),
+  no_email_faults: globalBool('no_email_faults', 'no mail for FAULT transitions', (g, b) => { g.noEmailFaults = b; }),
   no_checker_emails: P2('mail only when a real server is added/removed'),
-  checker_log_all_failures: flag('checker_log_all_failures: log every failed check', (g, b) => { g.checkerLogAllFailures = b; }),
+  checker_log_all_failures: globalBool('checker_log_all_failures', 'log every failed check', (g, b) => { g.checkerLogAllFailures = b; }),
   vrrp_mcast_group4: ipWord(4, 'IPv4 advert destination', '224.0.0.18', (g, a) => { g.vrrpMcastGroup4 = a; }),
   vrrp_mcast_group6: ipWord(6, 'IPv6 advert destination', 'ff02::12', (g, a) => { g.vrrpMcastGroup6 = a; }),
-  vrrp_version: { kind: 'uint', support: 'supported', doc: 'default VRRP version', dflt: '2', min: 2, max: 3, set: (g, v) => { g.vrrpVersion = v as 2 | 3; } },
+  vrrp_version: { kind: 'uint', support: 'supported', doc: 'default VRRP version', dflt: '2', min: 2, max: 3, set: (g, v) => { g.vrrpVersion = v as 2 | 3; }, badMsg: () => 'VRRP Error: Version must be either 2 or 3' },
   vrrp_garp_master_delay: garpSecs('delay before the 2nd GARP burst (s)', '5', (g, ms) => { g.vrrpGarpMasterDelayMs = ms; }),
   vrrp_garp_master_repeat: count('GARPs per VIP per burst', '5', 0, (g, n) => { g.vrrpGarpMasterRepeat = Math.max(1, n); }),
   vrrp_garp_master_refresh: garpSecs('periodic GARP while master (s, 0 = off)', '0', (g, ms) => { g.vrrpGarpMasterRefreshMs = ms; }),
@@ -225,5 +222,4 @@ export const globalDefsSection = section<GlobalDraft>('global_defs', {
   dbus_no_interface_name: P2('DBus interface name'),
   include_check: P2('default include strictness'),
   random_seed: P2('seed for ${_RANDOM}'),
-  linkbeat_interfaces: recognisedBlock('interfaces whose link state is polled'),
 });

@@ -2,7 +2,7 @@
 import type { SrcLoc } from '../diagnostics.js';
 import type { GlobalDraft } from './global.js';
 import { globalDefsSection } from './global.js';
-import { type BlockLocs, type KwDef, recognised, recognisedBlock, section } from './spec.js';
+import { type BlockLocs, type KwDef, newLocs, recognised, recognisedBlock, section } from './spec.js';
 import {
   instanceSection, type InstanceDraft, newInstance, newScript, newSyncGroup, parseVipLine, type ScriptDraft, scriptSection,
   type SyncGroupDraft, syncGroupSection,
@@ -71,7 +71,7 @@ export const rootSection = section<RootDraft>('top level', {
       const name = parent.args[0];
       if (name === undefined) return false;
       let g = r.vsGroups.find((x) => x.name === name && x.locs.at === parent.at);
-      if (!g) { g = { locs: { at: parent.at, kw: {}, lists: {}, children: [] }, name, entries: [] }; r.vsGroups.push(g); }
+      if (!g) { g = { locs: newLocs(parent.at), name, entries: [] }; r.vsGroups.push(g); }
       const e = parseGroupLine(l, ctx);
       if (e) { g.entries.push(e); (g.locs.lists.entries ??= []).push(l.at); }
       return e !== null;

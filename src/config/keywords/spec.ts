@@ -14,6 +14,8 @@ export type Support = 'supported' | 'recognised';
 /** Where each keyword of a block was written, so validation can point at it. */
 export interface BlockLocs {
   at: SrcLoc;
+  /** Where the block ends (its `}`), for messages keepalived gives when a block completes. */
+  end: SrcLoc;
   /** Last location of each keyword seen in the block. */
   kw: Record<string, SrcLoc>;
   /** One location per accepted line of a value block / list keyword, in model order. */
@@ -25,7 +27,25 @@ export interface BlockLocs {
 /** Every sub-block draft carries its own locations. */
 export interface Draft { locs: BlockLocs }
 
-export const newLocs = (at: SrcLoc): BlockLocs => ({ at, kw: {}, lists: {}, children: [] });
+export const newLocs = (at: SrcLoc): BlockLocs => ({ at, end: at, kw: {}, lists: {}, children: [] });
+
+/**
+ * The line of a block's closing `}`. The tree does not record it, so we take the line after the
+ * block's last statement (where `}` nearly always stands); a block with no statements ends where
+ * it opens.
+ */
+export function blockEnd(node: ConfNode): SrcLoc {
+  const explicit = (node as ConfNode & { endAt?: SrcLoc }).endAt;
+  if (explicit) return explicit;
+  let last: ConfNode | undefined = node;
+  let deepest: SrcLoc = node.blockAt ?? node.at;
+  while (last?.block && last.block.length > 0) {
+    last = last.block[last.block.length - 1];
+    if (last && last.at.line >= deepest.line) deepest = last.at;
+  }
+  if (deepest === (node.blockAt ?? node.at)) return deepest;
+  return { file: deepest.file, line: deepest.line + 1, col: 1 };
+}
 
 /** Parsing context: diagnostics sink plus the owner prefix keepalived puts on its messages. */
 export class Ctx {

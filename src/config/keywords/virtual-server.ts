@@ -175,7 +175,7 @@ export const virtualServerSection = section<VirtualServerDraft>('virtual_server'
   },
   persistence_timeout: {
     kind: 'uint', support: 'supported', doc: 'persistence (s); bare keyword = 360', dflt: '0 (none)', min: 1, max: 2_678_400, bare: 360,
-    set: (v, n) => { v.persistenceTimeoutS = n; },
+    set: (v, n) => { v.persistenceTimeoutS = n; }, badMsg: () => 'persistence_timeout invalid',
   },
   persistence_granularity: { kind: 'word', support: 'supported', doc: 'persistence netmask or prefix length', dflt: '/32 (/128)', set: (v, w) => { v.persistenceGranularity = w; } },
   persistence_engine: P2('persistence engine (sip)'),

@@ -4,6 +4,8 @@ import type { ConfNode } from '../ast.js';
 import type {
   GlobalDefs, NotifyScripts, ScriptRef, SyncGroup, TrackedInterface, TrackedScript, VirtualIp, VrrpInstance, VrrpScript,
 } from '../model.js';
+import { ConfigErrClass } from '../diagnostics.js';
+import { parseInteger } from '../values.js';
 import { type BlockLocs, type Ctx, type KwDef, newLocs, recognised, recognisedBlock, section } from './spec.js';
 import { routeLines, ruleLines } from './routes.js';
 import { CODES, missingParameter } from './walk.js';
@@ -23,7 +25,12 @@ export interface InstanceDraft extends VrrpInstance {
   otherIfRefs: { name: string; what: string; at: ConfNode['at'] }[];
 }
 
-export interface ScriptDraft extends VrrpScript { locs: BlockLocs; timeoutSet: boolean }
+export interface ScriptDraft extends VrrpScript {
+  locs: BlockLocs;
+  timeoutSet: boolean;
+  /** `user` may come before or after `script`: applied at the end. */
+  user: { user: string; group: string | null } | null;
+}
 export interface SyncGroupDraft extends Omit<SyncGroup, 'smtpAlert'> { locs: BlockLocs; smtpAlert: boolean | null }
 
 export const emptyNotify = (): NotifyScripts => ({ master: null, backup: null, fault: null, stop: null, deleted: null, any: null });
@@ -79,15 +86,25 @@ export function parseVipLine(line: ConfNode, ctx: Ctx): VirtualIp | null {
 function parseTrackInterface(line: ConfNode, ctx: Ctx, owner: string): TrackedInterface | null {
   const t: TrackedInterface = { name: line.keyword, weight: 0, reverse: false };
   if (line.args[0] === 'weight') {
-    const w = Number(line.args[1]);
-    if (line.args[1] === undefined || !/^-?\d+$/.test(line.args[1]) || w < -253 || w > 253) {
-      ctx.error(line.at, CODES.range, `(${owner}) weight for ${line.keyword} must be between [-253..253] inclusive. Ignoring...`);
-      return t;
-    }
+    const w = trackWeight(line, line.args[1], ctx, `(${owner}) weight ${line.args[1] ?? ''} for ${line.keyword} must be between [-253..253] inclusive. Ignoring...`);
+    if (w === null) return t;
     t.weight = w;
     if (line.args[2] === 'reverse') t.reverse = true;
   }
   return t;
+}
+
+/** Tracker weights: keepalived reads [-254, 254] then insists on [-253, 253]. */
+function trackWeight(line: ConfNode, raw: string | undefined, ctx: Ctx, msg: string): number | null {
+  if (raw === undefined) { ctx.error(line.at, CODES.invalidValue, msg); return null; }
+  const r = parseInteger(raw, -254, 254);
+  if (!r.ok) {
+    ctx.report(line.at, ConfigErrClass.INVALID_NUMBER, r.msg.startsWith('number') ? CODES.range : CODES.invalidNumber, r.msg);
+    ctx.error(line.at, CODES.range, msg);
+    return null;
+  }
+  if (Math.abs(r.value) > 253) { ctx.error(line.at, CODES.range, msg); return null; }
+  return r.value;
 }
 
 function parseTrackScript(line: ConfNode, ctx: Ctx, owner: string): TrackedScript {
@@ -95,11 +112,8 @@ function parseTrackScript(line: ConfNode, ctx: Ctx, owner: string): TrackedScrip
   for (let i = 0; i < line.args.length; i++) {
     const w = line.args[i]!;
     if (w === 'weight') {
-      const v = line.args[++i];
-      const n = Number(v);
-      if (v === undefined || !/^-?\d+$/.test(v) || n < -253 || n > 253) {
-        ctx.error(line.at, CODES.range, `(${owner}) track script ${line.keyword} weight must be between [-253..253] inclusive. Ignoring...`);
-      } else t.weight = n;
+      const n = trackWeight(line, line.args[++i], ctx, `(${owner}) track script ${line.keyword}: weight must be between [-253..253] inclusive, ignoring...`);
+      if (n !== null) t.weight = n;
     } else if (w === 'reverse') t.reverse = true;
     else if (w === 'noreverse') t.reverse = false;
   }
@@ -179,7 +193,7 @@ export const instanceSection = section<InstanceDraft>('vrrp_instance', {
   preempt_delay: {
     kind: 'timer', support: 'supported', doc: 'delay before preempting (s)', dflt: '0', minS: 0, maxS: 1000,
     set: (d, ms) => { d.preemptDelayMs = ms; },
-    badMsg: (raw, d) => `(${d.name}) Preempt_delay not valid! must be between 0-1000 - ignoring '${raw}'`,
+    badMsg: (_raw, d) => `(${d.name}) Preempt_delay not valid! must be between 0-1000`,
   },
   unicast_src_ip: ipWord('source address of adverts', (d, a) => { d.unicastSrcIp = a; }),
   mcast_src_ip: ipWord('source address of adverts (same as unicast_src_ip)', (d, a) => { d.unicastSrcIp = a; }),
@@ -265,13 +279,29 @@ export const instanceSection = section<InstanceDraft>('vrrp_instance', {
 type S = KwDef<ScriptDraft>;
 export const newScript = (name: string, at: ConfNode['at']): ScriptDraft => ({
   name, script: null, intervalMs: 1000, timeoutMs: 1000, weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false,
-  locs: newLocs(at), timeoutSet: false,
+  locs: newLocs(at), timeoutSet: false, user: null,
 });
 
 export const scriptSection = section<ScriptDraft>('vrrp_script', {
-  script: { kind: 'script', support: 'supported', doc: 'command; exit 0 = OK', set: (d, s) => { d.script = s; } },
-  interval: { kind: 'timer', support: 'supported', doc: 'run interval (s)', dflt: '1', minS: 0.000001, maxS: 2147483, set: (d, ms) => { d.intervalMs = ms; } },
-  timeout: { kind: 'timer', support: 'supported', doc: 'script timeout (s)', dflt: 'interval', minS: 0.000001, maxS: 2147483, set: (d, ms) => { d.timeoutMs = ms; d.timeoutSet = true; } },
+  // keepalived reads only the command here; the user comes from the `user` keyword.
+  script: { kind: 'script', support: 'supported', doc: 'command; exit 0 = OK', set: (d, s) => { d.script = { ...s, user: null, group: null }; } },
+  interval: {
+    kind: 'uint', support: 'supported', doc: 'run interval (whole s)', dflt: '1', min: 0, max: 4294,
+    set: (d, n, node, ctx) => {
+      if (n === 0) { ctx.error(node.at, CODES.range, `(${d.name}): vrrp script interval '0' must be between 1 and 4294 - ignoring`); return; }
+      d.intervalMs = n * 1000;
+    },
+    badMsg: (raw, d) => `(${d.name}): vrrp script interval '${raw}' must be between 1 and 4294 - ignoring`,
+  },
+  timeout: {
+    kind: 'uint', support: 'supported', doc: 'script timeout (whole s)', dflt: 'interval', min: 0, max: 4294,
+    set: (d, n, node, ctx) => {
+      if (n === 0) { ctx.error(node.at, CODES.range, `(${d.name}): vrrp script timeout must be greater than 0, setting to 1`); n = 1; }
+      d.timeoutMs = n * 1000;
+      d.timeoutSet = true;
+    },
+    badMsg: (raw, d) => `(${d.name}): vrrp script timeout '${raw}' invalid - ignoring`,
+  },
   weight: {
     kind: 'words', support: 'supported', doc: 'priority change -253..253 [reverse]', dflt: '0 (failure = FAULT)',
     set: (d, words, node, ctx) => {
@@ -288,7 +318,7 @@ export const scriptSection = section<ScriptDraft>('vrrp_script', {
   },
   rise: { kind: 'uint', support: 'supported', doc: 'successes before OK', dflt: '1', min: 1, max: 2_147_483_647, set: (d, n) => { d.rise = n; } },
   fall: { kind: 'uint', support: 'supported', doc: 'failures before KO', dflt: '1', min: 1, max: 2_147_483_647, set: (d, n) => { d.fall = n; } },
-  user: { kind: 'words', support: 'supported', doc: 'run as USER [GROUP]', set: (d, w) => { if (d.script && w[0]) { d.script.user = w[0]; d.script.group = w[1] ?? null; } } },
+  user: { kind: 'words', support: 'supported', doc: 'run as USER [GROUP]', set: (d, w) => { if (w[0]) d.user = { user: w[0], group: w[1] ?? null }; } },
   init_fail: { kind: 'words', support: 'supported', doc: 'start in failed state', dflt: 'off', set: (d) => { d.initFail = true; } },
 } satisfies Record<string, S>);
 

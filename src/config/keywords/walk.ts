@@ -8,7 +8,7 @@
 import type { ConfNode } from '../ast.js';
 import { ConfigErrClass } from '../diagnostics.js';
 import { parseBool, parseInteger, parseTimerUs, usToMs } from '../values.js';
-import { type BlockLocs, Ctx, type KwDef, scriptRef, type Section } from './spec.js';
+import { blockEnd, type BlockLocs, Ctx, type KwDef, scriptRef, type Section } from './spec.js';
 
 export const CODES = {
   unknownKeyword: 'KA_CONF_UNKNOWN_KEYWORD',
@@ -143,6 +143,7 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
     case 'block': {
       const child = def.open(t, node, ctx);
       if (child === null) return;
+      child.locs.end = blockEnd(node);
       applySection(node.block ?? [], def.section(), child, ctx, child.locs);
       def.close?.(t, child, node, ctx);
       return;
