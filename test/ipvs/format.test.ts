@@ -61,7 +61,7 @@ describe('formatList details', () => {
     // ipvsadm's print_largenum (9 digits plain, then K/M/G/T in an 8-wide column).
     expect(line(99_999_999n)).toBe('TCP  10.0.0.1:80                  99999999        0        0   99999M        0');
     expect(line(123_456_789n, true)).toBe('TCP  10.0.0.1:80                  123456789        0        0 123456789000        0');
-    expect(line(5_000_000_000n)).toBe('TCP  10.0.0.1:80                      5000M        0        0    5000G        0');
+    expect(line(5_000_000_000n)).toBe('TCP  10.0.0.1:80                     5000M        0        0    5000G        0');
   });
 });
 
