@@ -1,10 +1,12 @@
 /**
- * HTTP_GET / SSL_GET probe: GET every configured url in turn on a fresh connection (no
- * keep-alive); each must answer an accepted status (default 200-299) and, when a digest is set,
- * a body whose MD5 matches (genhash). TLS does not verify the certificate, as keepalived.
+ * HTTP_GET / SSL_GET probe: GET a configured url on a fresh connection (no keep-alive); it must
+ * answer an accepted status (default 200-299) and, when a digest is set, a body whose MD5 matches
+ * (genhash). TLS does not verify the certificate, as keepalived. One attempt fetches one url (the
+ * runner walks them, http-policy.ts); `runHttpCheck` without an index fetches all in turn.
  *
- * Differences from keepalived kept on purpose: the request is HTTP/1.1 with `Connection: close`
- * (node:http) instead of HTTP/1.0, and connect_timeout bounds each url's whole exchange.
+ * connect_timeout bounds every wait (connect, then each read), like keepalived's per-read timer.
+ * Difference kept on purpose: the request is HTTP/1.1 with `Connection: close` (node:http), which
+ * is what keepalived sends for `http_protocol 1.1`; its default is HTTP/1.0.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -20,21 +22,25 @@ export function statusAccepted(code: number, ranges: readonly StatusRange[] | un
   return rs.some(([lo, hi]) => code >= lo && code <= hi);
 }
 
-/** Pure: the Host header keepalived sends: virtualhost, else the address (with a non-default port). */
+/** Pure: the Host header keepalived sends: virtualhost, else address:port ([v6]:port). */
 export function hostHeader(spec: HttpProbeSpec, url: HttpUrlSpec): string {
   const vh = url.virtualhost ?? spec.virtualhost;
   if (vh) return vh;
   const host = spec.connectIp.includes(':') ? `[${spec.connectIp}]` : spec.connectIp;
-  const defaultPort = spec.kind === 'SSL_GET' ? 443 : 80;
-  return spec.connectPort === defaultPort ? host : `${host}:${spec.connectPort}`;
+  return `${host}:${spec.connectPort}`;
 }
 
 export function httpProbe(spec: HttpProbeSpec): Probe {
-  return (signal) => runHttpCheck(spec, signal);
+  return (signal, attempt) => runHttpCheck(spec, signal, attempt?.url ?? 0);
 }
 
-export async function runHttpCheck(spec: HttpProbeSpec, signal?: AbortSignal): Promise<ProbeResult> {
+/** Fetches url `urlIndex`, or every url in turn (first failure decides) when it is omitted. */
+export async function runHttpCheck(spec: HttpProbeSpec, signal?: AbortSignal, urlIndex?: number): Promise<ProbeResult> {
   if (spec.urls.length === 0) return { ok: false, reason: 'no url configured' };
+  if (urlIndex !== undefined) {
+    const url = spec.urls[urlIndex];
+    return url ? checkUrl(spec, url, signal) : { ok: false, reason: `no url #${urlIndex}` };
+  }
   for (const url of spec.urls) {
     const r = await checkUrl(spec, url, signal);
     if (!r.ok) return r;
@@ -68,7 +74,11 @@ function checkUrl(spec: HttpProbeSpec, url: HttpUrlSpec, signal?: AbortSignal): 
         return done({ ok: false, reason: `HTTP status ${status} for ${url.path}` });
       }
       const md5 = createHash('md5');
-      res.on('data', (chunk: Buffer) => md5.update(chunk));
+      rearm();
+      res.on('data', (chunk: Buffer) => {
+        rearm();
+        md5.update(chunk);
+      });
       res.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: err.code ?? err.message }));
       res.on('end', () => {
         const digest = md5.digest('hex');
@@ -87,7 +97,13 @@ function checkUrl(spec: HttpProbeSpec, url: HttpUrlSpec, signal?: AbortSignal): 
       resolve(r);
     };
     const onAbort = (): void => done({ ok: false, reason: 'aborted' });
-    const timer = setTimeout(() => done({ ok: false, reason: `timeout on ${url.path}` }), spec.connectTimeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const rearm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => done({ ok: false, reason: `timeout on ${url.path}` }), spec.connectTimeoutMs);
+    };
+    rearm();
+    req.on('socket', (sock) => sock.once(tls ? 'secureConnect' : 'connect', rearm));
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: err.code ?? err.message }));
     req.end();

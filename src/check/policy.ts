@@ -22,6 +22,10 @@ export interface CheckState {
   hasRun: boolean;
   /** keepalived `retry_it`: failed attempts counted since the last success. */
   retryIt: number;
+  /** HTTP_GET/SSL_GET only (http-policy.ts): the url the next attempt fetches. */
+  url?: number;
+  /** HTTP_GET/SSL_GET only: the url that failed and made the checker down, if any. */
+  failedUrl?: number;
 }
 
 /** Why the step decided what it did: the daemon turns it into keepalived's log lines. */
@@ -31,7 +35,8 @@ export type StepNote =
   | 'failed' // first run or retry 0: "TCP_CHECK on service X failed."
   | 'failed-after-retries' // "TCP_CHECK on service X failed after N retries."
   | 'retrying'
-  | 'still-down';
+  | 'still-down'
+  | 'url-ok'; // HTTP: one url of several answered; the next url is due after delay_loop
 
 export interface Step {
   s: CheckState;

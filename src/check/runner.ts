@@ -15,7 +15,8 @@
 import type { Clock } from '../common/clock.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import { DueHeap } from './dueheap.js';
-import { afterProbe, firstDelayMs, initialState, type CheckState, type StepNote } from './policy.js';
+import { afterHttpProbe, initialHttpState } from './http-policy.js';
+import { afterProbe, firstDelayMs, initialState, type CheckState, type Step, type StepNote } from './policy.js';
 import type { CheckTiming, Edge, Probe, ProbeResult, ProbeSpec } from './types.js';
 
 export interface RunnerChecker {
@@ -151,7 +152,7 @@ export class CheckRunner {
       timing: c.timing,
       spec: c.spec,
       probe: this.opts.makeProbe(c.spec),
-      state: initialState(c.timing),
+      state: initialStateFor(c.spec, c.timing),
       plannedAt: 0,
       gen: 0,
     };
@@ -217,7 +218,7 @@ export class CheckRunner {
     const startedAt = this.clock.now();
     let probing: Promise<ProbeResult>;
     try {
-      probing = e.probe(ac.signal);
+      probing = e.probe(ac.signal, { url: e.state.url ?? 0 });
     } catch (err) {
       probing = Promise.reject(err);
     }
@@ -240,7 +241,7 @@ export class CheckRunner {
 
   private complete(e: Entry, startedAt: number, result: ProbeResult): void {
     const finishedAt = this.clock.now();
-    const step = afterProbe(e.state, result.ok, e.timing);
+    const step = stepFor(e.spec, e.state, result.ok, e.timing);
     e.state = step.s;
     const plannedAt = e.plannedAt;
     const nominalEnd = plannedAt + (finishedAt - startedAt);
@@ -258,4 +259,16 @@ export class CheckRunner {
       state: step.s,
     });
   }
+}
+
+/** HTTP_GET/SSL_GET walk their urls (http-policy.ts); every other checker uses check_tcp's rules. */
+function initialStateFor(spec: ProbeSpec, t: CheckTiming): CheckState {
+  return spec.kind === 'HTTP_GET' || spec.kind === 'SSL_GET' ? initialHttpState(t) : initialState(t);
+}
+
+function stepFor(spec: ProbeSpec, s: CheckState, ok: boolean, t: CheckTiming): Step {
+  if (spec.kind === 'HTTP_GET' || spec.kind === 'SSL_GET') {
+    return afterHttpProbe(s, ok, t, { urlCount: spec.urls.length, fastRecovery: spec.fastRecovery ?? false });
+  }
+  return afterProbe(s, ok, t);
 }

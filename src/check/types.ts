@@ -48,8 +48,11 @@ export interface HttpUrlSpec {
 export interface HttpProbeSpec extends ConnectTarget {
   kind: 'HTTP_GET' | 'SSL_GET';
   urls: readonly HttpUrlSpec[];
-  /** Host header; default is connect_ip[:port] like keepalived. */
+  /** Host header (keepalived looks at url, checker, real_server, virtual_server in that order;
+   *  the caller resolves the last two into this); default is connect_ip:port. */
   virtualhost?: string;
+  /** `fast_recovery`: while not up and no url known failed, fetch the next url at once. */
+  fastRecovery?: boolean;
   /** SSL_GET: send SNI (`enable_sni`), using `sniName` or the Host name. */
   enableSni?: boolean;
   sniName?: string;
@@ -111,8 +114,13 @@ export interface ProbeResult {
   weight?: number;
 }
 
+/** Which part of the check an attempt covers: HTTP_GET/SSL_GET fetch one url per attempt. */
+export interface ProbeAttempt {
+  url: number;
+}
+
 /** One attempt. Must settle (never throw) and honour the signal (runner stop / reconfigure). */
-export type Probe = (signal: AbortSignal) => Promise<ProbeResult>;
+export type Probe = (signal: AbortSignal, attempt?: ProbeAttempt) => Promise<ProbeResult>;
 
 /** Checker-level edge produced by the retry policy. */
 export type Edge = 'up' | 'down';

@@ -32,6 +32,18 @@ function handler(seen: Seen[]) {
     else if (req.url === '/500') res.writeHead(500).end('oops');
     else if (req.url === '/301') res.writeHead(301, { Location: '/ok' }).end();
     else if (req.url === '/slow') res.writeHead(200); // headers only, body never ends
+    else if (req.url === '/trickle') {
+      // 6 chunks 100 ms apart: longer than the timeout in total, never idle for that long
+      res.writeHead(200);
+      let n = 0;
+      const t = setInterval(() => {
+        res.write('x');
+        if (++n === 6) {
+          clearInterval(t);
+          res.end();
+        }
+      }, 100);
+    }
     else res.writeHead(404).end();
   };
 }
@@ -113,6 +125,21 @@ describe('HTTP_GET / SSL_GET probe (127.0.0.1 only)', () => {
     expect(took).toBeLessThan(1500);
   });
 
+  it('connect_timeout bounds each wait, not the whole transfer (keepalived per-read timer)', async () => {
+    const r = await runHttpCheck(spec([{ path: '/trickle', digest: 'e6c4a3a7a1b6a0d3b3a4b5c6d7e8f901' }], { connectTimeoutMs: 300 }));
+    // reached the end of the body (digest compared), so no timeout fired during the 600 ms transfer
+    expect(r.reason).toMatch(/^digest mismatch for \/trickle: /);
+  });
+
+  it('fetches a single url when the runner passes its index', async () => {
+    seen.length = 0;
+    const s = spec([{ path: '/500' }, { path: '/ok' }]);
+    expect(await runHttpCheck(s, undefined, 1)).toEqual({ ok: true, reason: 'HTTP status 200' });
+    expect(await runHttpCheck(s, undefined, 0)).toEqual({ ok: false, reason: 'HTTP status 500 for /500' });
+    expect(await runHttpCheck(s, undefined, 2)).toEqual({ ok: false, reason: 'no url #2' });
+    expect(seen).toHaveLength(2);
+  });
+
   it('fails on a closed port with the errno', async () => {
     const s = http.createServer();
     const closed = await listen(s);
@@ -136,8 +163,9 @@ describe('HTTP_GET / SSL_GET probe (127.0.0.1 only)', () => {
     expect(statusAccepted(300, [])).toBe(false);
     expect(statusAccepted(404, [[404, 404]])).toBe(true);
     const base = spec([]);
-    expect(hostHeader({ ...base, connectPort: 80 }, { path: '/' })).toBe('127.0.0.1');
-    expect(hostHeader({ ...base, kind: 'SSL_GET', connectPort: 443 }, { path: '/' })).toBe('127.0.0.1');
+    // keepalived always appends the port when no virtualhost is set, even the default one
+    expect(hostHeader({ ...base, connectPort: 80 }, { path: '/' })).toBe('127.0.0.1:80');
+    expect(hostHeader({ ...base, kind: 'SSL_GET', connectPort: 443 }, { path: '/' })).toBe('127.0.0.1:443');
     expect(hostHeader({ ...base, connectIp: 'fd00::1', connectPort: 8080 }, { path: '/' })).toBe('[fd00::1]:8080');
   });
 

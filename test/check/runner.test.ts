@@ -235,3 +235,30 @@ describe('CheckRunner robustness', () => {
     runner.stop();
   });
 });
+
+describe('CheckRunner with HTTP_GET', () => {
+  it('walks the urls, one per attempt, using the HTTP policy', async () => {
+    const clock = new FakeClock();
+    const urls: number[] = [];
+    const runner = new CheckRunner(
+      [{
+        key: 'web',
+        timing: { ...timing, delayLoopMs: 2000 },
+        spec: { kind: 'HTTP_GET', connectIp: '127.0.0.1', connectPort: 80, connectTimeoutMs: 500, urls: [{ path: '/a' }, { path: '/b' }] },
+      }],
+      {
+        clock,
+        makeProbe: () => async (_signal, attempt) => {
+          urls.push(attempt?.url ?? -1);
+          return { ok: true, reason: 'ok' };
+        },
+        onReport: () => {},
+        random: () => 0,
+      },
+    );
+    runner.start();
+    await runFor(clock, 8000);
+    runner.stop();
+    expect(urls).toEqual([0, 1, 0, 1]); // 1000, 3000, 5000, 7000
+  });
+});
