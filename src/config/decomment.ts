@@ -13,9 +13,17 @@ export interface Decommented {
   unterminatedQuote: string | null;
 }
 
+const SPECIAL = /["\\!#]/;
+
 export function decomment(raw: string): Decommented {
   let start = 0;
   while (start < raw.length && (raw[start] === ' ' || raw[start] === '\t')) start++;
+  if (!SPECIAL.test(raw)) {
+    // Fast path for the common line: only blanks to trim.
+    let end = raw.length;
+    while (end > start && (raw[end - 1] === ' ' || raw[end - 1] === '\t')) end--;
+    return { text: MappedText.source(start === 0 && end === raw.length ? raw : raw.slice(start, end), start + 1), continued: false, unterminatedQuote: null };
+  }
   const pieces: MappedText[] = [];
   let pieceStart = start;
   let inQuote = false;

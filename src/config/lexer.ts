@@ -45,33 +45,41 @@ export interface LexedLine {
   unmatchedQuoteAt: number | null;
 }
 
-export function lexLine(lexer: moo.Lexer, text: string, lineIdx: number): LexedLine {
+/**
+ * Appends the words of `text` to `out` (reused across lines to spare allocations). Returns the
+ * offset of an unmatched `"` (keepalived then drops the rest of the line), or null.
+ */
+export function lexLineInto(lexer: moo.Lexer, text: string, lineIdx: number, out: ConfToken[]): number | null {
   lexer.reset(text);
-  const tokens: ConfToken[] = [];
   for (let tok = lexer.next(); tok !== undefined; tok = lexer.next()) {
     switch (tok.type as TokenType) {
       case 'ws':
         break;
-      case 'qword':
-        {
-          const value = tok.value.slice(1, -1);
-          tokens.push({ type: 'qword', value, text: value, lineIdx, offset: tok.offset });
-        }
+      case 'qword': {
+        const value = tok.value.slice(1, -1);
+        out.push({ type: 'qword', value, text: value, lineIdx, offset: tok.offset });
         break;
+      }
       case 'badquote':
-        return { tokens, unmatchedQuoteAt: tok.offset };
+        return tok.offset;
       case 'lbrace':
-        tokens.push({ type: 'lbrace', value: '{', text: '{', lineIdx, offset: tok.offset });
+        out.push({ type: 'lbrace', value: '{', text: '{', lineIdx, offset: tok.offset });
         break;
       case 'rbrace':
-        tokens.push({ type: 'rbrace', value: '}', text: '}', lineIdx, offset: tok.offset });
+        out.push({ type: 'rbrace', value: '}', text: '}', lineIdx, offset: tok.offset });
         break;
       case 'word':
-        tokens.push({ type: 'word', value: tok.value, text: tok.value, lineIdx, offset: tok.offset });
+        out.push({ type: 'word', value: tok.value, text: tok.value, lineIdx, offset: tok.offset });
         break;
     }
   }
-  return { tokens, unmatchedQuoteAt: null };
+  return null;
+}
+
+export function lexLine(lexer: moo.Lexer, text: string, lineIdx: number): LexedLine {
+  const tokens: ConfToken[] = [];
+  const unmatchedQuoteAt = lexLineInto(lexer, text, lineIdx, tokens);
+  return { tokens, unmatchedQuoteAt };
 }
 
 const GRAMMAR_TOKENS = new Set<string>(['word', 'qword', 'lbrace', 'rbrace', 'nl']);

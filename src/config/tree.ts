@@ -8,7 +8,7 @@ import type { Diagnostic, SrcLoc } from './diagnostics.js';
 import { frontEndDiag } from './front-end-diags.js';
 import compiledGrammar from './generated/grammar.js';
 import type { RawStmt } from './grammar-actions.js';
-import { createLineLexer, lexLine, TokenStream, type ConfToken } from './lexer.js';
+import { createLineLexer, lexLineInto, TokenStream, type ConfToken } from './lexer.js';
 import { preprocess, type LogicalLine } from './preprocess.js';
 
 /** Deeper blocks are flattened (their braces reported), so consumers may recurse safely. */
@@ -24,39 +24,47 @@ interface Balanced {
 }
 
 /**
- * Makes the token stream well formed the way keepalived recovers: a `{` opens a block only right
- * after a statement line, other `{` are "Unexpected" (their `}` is then dropped too); a `}` with
- * nothing open is "Extra"; blocks still open at the end are closed after one diagnostic.
+ * Lexes every logical line and makes the token stream well formed the way keepalived recovers:
+ * a `{` opens a block only right after a statement line, other `{` are "Unexpected" (their `}` is
+ * then dropped too); a `}` with nothing open is "Extra"; blocks still open at the end are closed
+ * after one diagnostic.
  */
-function balance(lines: readonly LogicalLine[], lexed: readonly ConfToken[][], diags: Diagnostic[]): Balanced {
+function lexAndBalance(lines: readonly LogicalLine[], diags: Diagnostic[]): Balanced {
+  const lexer = createLineLexer();
   const tokens: ConfToken[] = [];
   const cuts: number[] = [];
-  const open: { real: boolean; at: SrcLoc }[] = [];
+  const open: { real: boolean; lineIdx: number; offset: number }[] = [];
+  const lineTokens: ConfToken[] = [];
   let realDepth = 0;
   let canOpen = false;
-  for (let i = 0; i < lexed.length; i++) {
-    const toks = lexed[i]!;
-    const first = toks[0];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    lineTokens.length = 0;
+    const unmatchedQuoteAt = lexLineInto(lexer, line.text.text, i, lineTokens);
+    if (unmatchedQuoteAt !== null) {
+      diags.push(frontEndDiag('KA_CONF_UNMATCHED_QUOTE', locOf(line, unmatchedQuoteAt), `Unmatched quote: '${line.text.text}'`));
+    }
+    const first = lineTokens[0];
     if (first === undefined) continue;
-    const at = locOf(lines[i]!, first.offset);
-    if (first.type === 'lbrace' && toks.length === 1) {
-      if (canOpen && realDepth < MAX_BLOCK_DEPTH) {
+    if (first.type === 'lbrace' && lineTokens.length === 1) {
+      const real = canOpen && realDepth < MAX_BLOCK_DEPTH;
+      if (real) {
         tokens.push(first, NL);
-        open.push({ real: true, at });
         realDepth++;
+      } else if (canOpen) {
+        diags.push(frontEndDiag('KA_CONF_TOO_DEEP', locOf(line, first.offset), `Blocks nested more than ${MAX_BLOCK_DEPTH} deep - ignoring '{'`));
       } else {
-        if (canOpen) diags.push(frontEndDiag('KA_CONF_TOO_DEEP', at, `Blocks nested more than ${MAX_BLOCK_DEPTH} deep - ignoring '{'`));
-        else diags.push(frontEndDiag('KA_CONF_UNEXPECTED_BOB', at, "Unexpected '{' - ignoring"));
-        open.push({ real: false, at });
+        diags.push(frontEndDiag('KA_CONF_UNEXPECTED_BOB', locOf(line, first.offset), "Unexpected '{' - ignoring"));
       }
+      open.push({ real, lineIdx: i, offset: first.offset });
       canOpen = false;
       continue;
     }
-    if (first.type === 'rbrace' && toks.length === 1) {
+    if (first.type === 'rbrace' && lineTokens.length === 1) {
       const top = open.pop();
       if (top === undefined) {
-        diags.push(frontEndDiag('KA_CONF_EXTRA_EOB', at, "Extra '}' found"));
-        diags.push(frontEndDiag('KA_CONF_UNKNOWN_KEYWORD', at, "Unknown keyword '}'"));
+        diags.push(frontEndDiag('KA_CONF_EXTRA_EOB', locOf(line, first.offset), "Extra '}' found"));
+        diags.push(frontEndDiag('KA_CONF_UNKNOWN_KEYWORD', locOf(line, first.offset), "Unknown keyword '}'"));
       } else if (top.real) {
         tokens.push(first, NL);
         realDepth--;
@@ -65,18 +73,15 @@ function balance(lines: readonly LogicalLine[], lexed: readonly ConfToken[][], d
       continue;
     }
     if (realDepth === 0) cuts.push(tokens.length);
-    for (const t of toks) tokens.push(t.type === 'lbrace' || t.type === 'rbrace' ? { ...t, type: 'word' } : t);
+    for (const t of lineTokens) tokens.push(t.type === 'lbrace' || t.type === 'rbrace' ? { ...t, type: 'word' } : t);
     tokens.push(NL);
     canOpen = true;
   }
   if (open.length > 0) {
-    diags.push(frontEndDiag('KA_CONF_MISSING_EOB', open[0]!.at, `There are ${open.length} missing '}'s or extra '{'s`));
-    const last = tokens[tokens.length - 1];
-    for (let k = open.length - 1; k >= 0; k--) {
-      if (!open[k]!.real || last === undefined) continue;
-      const close: ConfToken = { type: 'rbrace', value: '}', text: '}', lineIdx: last.lineIdx, offset: last.offset };
-      tokens.push(close, NL);
-    }
+    const outer = open[0]!;
+    diags.push(frontEndDiag('KA_CONF_MISSING_EOB', locOf(lines[outer.lineIdx]!, outer.offset), `There are ${open.length} missing '}'s or extra '{'s`));
+    const close: ConfToken = { type: 'rbrace', value: '}', text: '}', lineIdx: outer.lineIdx, offset: outer.offset };
+    for (let k = open.length - 1; k >= 0; k--) if (open[k]!.real) tokens.push(close, NL);
   }
   cuts.push(tokens.length);
   return { tokens, cuts };
@@ -159,17 +164,7 @@ class StatementParser {
 export function buildTree(rootPath: string, opts: TreeOptions): TreeResult {
   const pre = preprocess(rootPath, opts);
   const diags = pre.diags;
-  const lexer = createLineLexer();
-  const lexed: ConfToken[][] = new Array<ConfToken[]>(pre.lines.length);
-  for (let i = 0; i < pre.lines.length; i++) {
-    const line = pre.lines[i]!;
-    const { tokens, unmatchedQuoteAt } = lexLine(lexer, line.text.text, i);
-    if (unmatchedQuoteAt !== null) {
-      diags.push(frontEndDiag('KA_CONF_UNMATCHED_QUOTE', locOf(line, unmatchedQuoteAt), `Unmatched quote: '${line.text.text}'`));
-    }
-    lexed[i] = tokens;
-  }
-  const balanced = balance(pre.lines, lexed, diags);
+  const balanced = lexAndBalance(pre.lines, diags);
   const parser = new StatementParser();
   const nodes: ConfNode[] = [];
   for (let k = 0; k + 1 < balanced.cuts.length; k++) {
