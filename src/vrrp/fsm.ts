@@ -168,7 +168,7 @@ function onStart(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'start' }>, cfg: In
 
 function onMasterDown(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'masterDownTimer' }>, cfg: InstanceConfig): StepResult {
   if (s.state !== 'BACKUP') return { state: s, effects: [] };
-  const fx: Effect[] = [log('debug', 'Receive advertisement timeout')];
+  const fx: Effect[] = [log('info', 'Receive advertisement timeout')];
   if (ev.groupAllowsMaster === false) {
     // Sync group: wait for every member to want MASTER; keep listening.
     const downAt = ev.now + downIntervalMs(s, cfg);

@@ -4,12 +4,13 @@
  * statistics (keepalived.stats categories) live here too. No Node I/O.
  */
 import type { Clock } from '../common/clock.js';
+import { formatIp } from '../common/ip.js';
 import type { Logger } from '../common/log.js';
 import type { InstanceConfig } from './config.js';
 import { initialRuntime, step, type Effect, type TimerName, type VrrpEvent, type VrrpRuntime, type VrrpState } from './fsm.js';
 import { burstPackets, lowerPrioBursts, masterBursts, masterRefresh, type Burst } from './garp-schedule.js';
 import { nextIpId } from './ipv4.js';
-import { AUTH_NONE, checkAdvert, countsAsReceived, encodeAdvert, type Advert, type CheckContext, type DropReason } from './packet.js';
+import { AUTH_PASS, checkAdvert, countsAsReceived, encodeAdvert, type Advert, type CheckContext, type DropReason } from './packet.js';
 import type { Announcer, Notifier, RxPacket, VipManager, VrrpTransport } from './ports.js';
 import type { MemberView, SyncGroup, SyncMember } from './sync-group.js';
 import type { PriorityOutcome } from './track.js';
@@ -46,6 +47,12 @@ export const emptyStats = (): InstanceStats => ({
   not_unicast_peer: 0, transitions: 0,
 });
 
+/** keepalived matches instances across a reload by these fields, not by name (vrrp_exist, semantics §2.11). */
+export function reloadKey(c: InstanceConfig): string {
+  const unicast = c.unicastPeers.length > 0;
+  return [c.vrid, c.family, c.ifname, unicast ? 'unicast' : 'multicast', formatIp(unicast ? c.srcIp : c.mcastGroup)].join('|');
+}
+
 export interface InstanceDeps {
   clock: Clock;
   transport: VrrpTransport;
@@ -66,6 +73,8 @@ export class VrrpInstance implements SyncMember {
   /** Resolves when the last VIP add finished (GARPs wait for it). */
   private vipsAdded: Promise<void> | null = null;
   private group: SyncGroup | undefined;
+  /** Handed over to a reload successor: ignores every further event. */
+  private detached = false;
   private readonly log: Logger;
 
   constructor(readonly cfg: InstanceConfig, private readonly deps: InstanceDeps) {
@@ -137,6 +146,7 @@ export class VrrpInstance implements SyncMember {
   }
 
   private dispatch(ev: VrrpEvent): void {
+    if (this.detached) return;
     if (ev.t === 'masterDownTimer' && this.group) ev = { ...ev, groupAllowsMaster: this.group.allowsMaster(this.name) };
     const { state, effects } = step(this.rt, ev, this.cfg);
     this.rt = state;
@@ -176,7 +186,7 @@ export class VrrpInstance implements SyncMember {
   private advert(priority: number): Advert {
     const c = this.cfg;
     const a: Advert = { version: c.version, vrid: c.vrid, priority, intervalCs: c.advertIntervalCs, addrs: c.vips };
-    if (c.version === 2) return { ...a, authType: c.authType ?? AUTH_NONE, authData: c.authData ?? new Uint8Array(8) };
+    if (c.version === 2) return { ...a, authType: c.authType, authData: c.authType === AUTH_PASS && c.authData ? c.authData : new Uint8Array(8) };
     return a;
   }
 
@@ -263,6 +273,27 @@ export class VrrpInstance implements SyncMember {
   private cancelGarp(): void {
     for (const c of this.garpTimers) c();
     this.garpTimers.clear();
+  }
+
+  /** Stops timers and GARPs without any protocol action, handing state and stats to a reload successor. */
+  detach(): { runtime: VrrpRuntime; stats: InstanceStats } {
+    this.detached = true;
+    for (const t of [...this.timers.keys()]) this.disarm(t);
+    this.cancelGarp();
+    return { runtime: this.rt, stats: { ...this.stats } };
+  }
+
+  /**
+   * Reload: continue from a predecessor matched by `reloadKey` — same state, stats and timer
+   * deadlines (keepalived keeps matched instances running). The effective priority restarts from
+   * the new base priority (apply trackers afterwards); VIP differences are the caller's to apply.
+   */
+  resume(prev: { runtime: VrrpRuntime; stats: InstanceStats }): void {
+    const r = prev.runtime;
+    this.rt = { ...r, effectivePriority: this.cfg.priority, masterAdverIntCs: r.state === 'MASTER' ? this.cfg.advertIntervalCs : r.masterAdverIntCs };
+    Object.assign(this.stats, prev.stats);
+    if (r.state === 'MASTER') this.arm('adver', r.adverAt ?? this.deps.clock.now());
+    if (r.state === 'BACKUP' && r.downAt !== undefined) this.arm('masterDown', r.downAt);
   }
 
   /** Timers and GARPs still pending (for leak checks in tests and on teardown). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../fakes/clock.js';
 import { captureLogger } from '../fakes/logger.js';
 import { instanceConfig, type InstanceConfig } from '../../src/vrrp/config.js';
-import { VrrpInstance } from '../../src/vrrp/instance.js';
+import { reloadKey, VrrpInstance } from '../../src/vrrp/instance.js';
 import { VrrpRouter } from '../../src/vrrp/router.js';
 import { decodeAdvert, encodeAdvert, passAuthData } from '../../src/vrrp/packet.js';
 import { parseIpv4Datagram } from '../../src/vrrp/ipv4.js';
@@ -268,5 +268,37 @@ describe('adverts captured from keepalived 2.2.7 drive our instance', () => {
     v6.router.handle({ ifindex: 2, family: 6, src: ka.src6, dst: ka.group6, ttl: 254, payload: ka.v3Ipv6Prio200 });
     expect(v6.inst.stats).toMatchObject({ advert_rcvd: 1, ip_ttl_err: 1, chk_err: 0 });
     expect(v6.inst.runtime.master?.priority).toBe(200);
+  });
+});
+
+describe('reload', () => {
+  it('a matched successor keeps state, stats and timer deadlines; the old one goes quiet', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 150 });
+    const b = host(wire, clock, 'b', { srcIp: ip(2), priority: 100 });
+    a.inst.start(); b.inst.start();
+    clock.advance(10_000);
+    const prev = b.inst.detach();
+    expect(b.inst.pendingTimers()).toBe(0);
+    const t2 = wire.attach('b2');
+    const b2 = new VrrpInstance(instanceConfig({ name: 'VI_renamed', vrid: 51, srcIp: ip(2), priority: 120, vips: [VIP], ifindex: 2 }),
+      { clock, transport: t2, vips: b.vips, announcer: b.announcer, notifier: b.notifier, log: b.log });
+    new VrrpRouter(t2, b.log).add(b2);
+    expect(reloadKey(b2.cfg)).toBe(reloadKey(b.inst.cfg));
+    expect(reloadKey({ ...b2.cfg, vrid: 52 })).not.toBe(reloadKey(b.inst.cfg));
+    b2.resume(prev);
+    expect(b2.state).toBe('BACKUP');
+    expect(b2.runtime.effectivePriority).toBe(120);
+    expect(b2.runtime.downAt).toBe(prev.runtime.downAt);
+    expect(b2.stats).toEqual(prev.stats);
+    clock.advance(2000); // the old instance still hears adverts (still routed) but no longer acts
+    expect(b.inst.pendingTimers()).toBe(0);
+    expect(b2.stats.advert_rcvd).toBe(prev.stats.advert_rcvd + 2);
+    const last = wire.adverts('a').at(-1)![0];
+    wire.link('a', false);
+    clock.advance(5000);
+    expect(b2.state).toBe('MASTER');
+    expect(b.notifier.events.at(-1)).toMatchObject({ instance: 'VI_renamed', state: 'MASTER', at: last + 0.1 + 3531.25 }); // priority 120
+    expect(b.inst.state).toBe('BACKUP'); // the detached one never acts again
   });
 });
