@@ -39,14 +39,18 @@ export function buildHealth(cfgs: readonly VirtualServerCfg[]): HealthModel {
 }
 
 /** A checker's report: an edge (from the policy) and/or a misc_dynamic weight (only on success). */
-export function applyReport(m: HealthModel, key: string, r: { edge?: Edge; ok: boolean; weight?: number }): HealthStep {
+export function applyReport(
+  m: HealthModel,
+  key: string,
+  r: { edge?: Edge; ok: boolean; weight?: number | 'configured' },
+): HealthStep {
   const ref = m.refs.get(key);
   if (!ref) return { model: m, events: [] };
   let vs = m.vss[ref.vs]!;
   const events: HealthEvent[] = [];
   // Weight first, so an up edge adds the server with its new weight.
   if (r.ok && r.weight !== undefined) {
-    const st = onWeight(vs, ref.rs, r.weight);
+    const st = onWeight(vs, ref.rs, r.weight === 'configured' ? vs.rs[ref.rs]!.cfg.weight : r.weight);
     vs = st.vs;
     events.push(...st.events);
   }

@@ -1,7 +1,8 @@
 /**
  * MISC_CHECK probe: run `misc_path` (argv already split by the caller) in its own process group;
  * exit 0 = up, anything else = down, except with misc_dynamic where 2..255 = up with weight
- * status - 2 (keepalived check_misc.c). misc_timeout kills the whole group.
+ * status - 2 and 0 = up with the configured weight (keepalived check_misc.c). misc_timeout kills
+ * the whole group.
  */
 import { spawn } from 'node:child_process';
 import type { MiscProbeSpec, Probe, ProbeResult } from './types.js';
@@ -19,7 +20,8 @@ const UNSAFE_ENV = ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'IFS'];
 /** Pure: what an exit status means. */
 export function interpretExit(code: number | null, signal: string | null, dynamic: boolean): ProbeResult {
   if (code === null) return { ok: false, reason: `killed by ${signal ?? 'signal'}` };
-  if (code === 0) return { ok: true, reason: 'exit 0' };
+  // keepalived ≥ 2.2: with misc_dynamic, exit 0 puts the configured weight back.
+  if (code === 0) return dynamic ? { ok: true, reason: 'exit 0', weight: 'configured' } : { ok: true, reason: 'exit 0' };
   if (dynamic && code >= 2 && code <= 255) return { ok: true, reason: `exit ${code}`, weight: code - 2 };
   return { ok: false, reason: `exit ${code}` };
 }

@@ -64,7 +64,7 @@ export interface MiscProbeSpec {
   argv: readonly string[];
   /** `misc_timeout` (default = delay_loop); the process group is killed when it expires. */
   timeoutMs: number;
-  /** `misc_dynamic`: exit 2..255 means up with weight = code - 2. */
+  /** `misc_dynamic`: exit 2..255 means up with weight = code - 2, exit 0 restores the configured one. */
   dynamic: boolean;
   /** `user U [G]` / global script_user, already resolved; absent = run as ourselves. */
   runAs?: { uid: number; gid: number };
@@ -111,7 +111,8 @@ export interface VirtualServerCfg {
 export interface ProbeResult {
   ok: boolean;
   reason: string;
-  weight?: number;
+  /** misc_dynamic: exit 2..255 → status - 2; exit 0 → back to the configured weight. */
+  weight?: number | 'configured';
 }
 
 /** Which part of the check an attempt covers: HTTP_GET/SSL_GET fetch one url per attempt. */

@@ -54,6 +54,9 @@ describe('health model', () => {
     const st = applyReport(m, m.checkers[1]!.key, { ok: true, edge: 'up', weight: 9 });
     expect(st.events.map((e) => e.t)).toEqual(['rs-weight', 'rs-up']);
     expect(desiredTable(st.model).get('A')![0]).toEqual({ addr: '10.0.0.1', port: 80, weight: 9 });
+    // misc_dynamic exit 0 restores the configured weight (1).
+    const back = applyReport(st.model, m.checkers[1]!.key, { ok: true, weight: 'configured' });
+    expect(back.events).toEqual([{ t: 'rs-weight', vs: 'A', rs: '10.0.0.1:80', weight: 1, prev: 9, alive: true }]);
     // A failed attempt carries no weight change.
     expect(applyReport(st.model, m.checkers[1]!.key, { ok: false, weight: 3 }).events).toEqual([]);
   });

@@ -34,6 +34,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('interpretExit', () => {
   it('maps exit statuses like keepalived check_misc.c', () => {
     expect(interpretExit(0, null, false)).toEqual({ ok: true, reason: 'exit 0' });
+    expect(interpretExit(0, null, true)).toEqual({ ok: true, reason: 'exit 0', weight: 'configured' });
     expect(interpretExit(1, null, true)).toEqual({ ok: false, reason: 'exit 1' });
     expect(interpretExit(7, null, false)).toEqual({ ok: false, reason: 'exit 7' });
     expect(interpretExit(7, null, true)).toEqual({ ok: true, reason: 'exit 7', weight: 5 });
