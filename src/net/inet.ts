@@ -16,6 +16,7 @@ export const SO_BINDTODEVICE = 25;
 export const IPPROTO_IP = 0;
 export const IP_TOS = 1;
 export const IP_TTL = 2;
+export const IP_PKTINFO = 8;
 export const IP_MULTICAST_IF = 32;
 export const IP_MULTICAST_TTL = 33;
 export const IP_MULTICAST_LOOP = 34;
@@ -125,6 +126,16 @@ export function encodeCmsgs(list: Cmsg[]): Uint8Array {
     off += cmsgAlign(CMSG_HDRLEN + c.data.length);
   }
   return b;
+}
+
+/** IP_PKTINFO (in_pktinfo: int ifindex | spec_dst[4] | addr[4]): the interface a packet arrived on. */
+export function ipv4PktinfoIfindex(cmsgs: Cmsg[]): number | undefined {
+  for (const c of cmsgs) {
+    if (c.level === IPPROTO_IP && c.type === IP_PKTINFO && c.data.length >= 12) {
+      return new DataView(c.data.buffer, c.data.byteOffset, c.data.byteLength).getInt32(0, HOST_LE);
+    }
+  }
+  return undefined;
 }
 
 export interface Ipv6RecvInfo { hopLimit?: number; dst?: Uint8Array; ifindex?: number }

@@ -13,7 +13,7 @@ import type { Family } from '../common/ip.js';
 import { formatIp, parseIp } from '../common/ip.js';
 import {
   AF_INET, AF_INET6, IP_ADD_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TOS, IP_TTL,
-  IPPROTO_IP, IPPROTO_IPV6, IPV6_CHECKSUM, IPV6_JOIN_GROUP, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP,
+  IP_PKTINFO, IPPROTO_IP, IPPROTO_IPV6, ipv4PktinfoIfindex, IPV6_CHECKSUM, IPV6_JOIN_GROUP, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP,
   IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IPV6_UNICAST_HOPS, ifnameBytes, ipMreqn, ipv6Mreq, ipv6RecvInfo, parseCmsgs,
   parseIpv4Datagram, parseSockaddr, SO_BINDTODEVICE, SO_RCVBUF, SOCK_RAW, SOL_SOCKET, sockaddrIn, sockaddrIn6,
 } from './inet.js';
@@ -117,7 +117,7 @@ export class VrrpSocket {
   receive(h: VrrpSocketHandlers): void {
     const drop = (reason: string) => h.onDrop?.(reason);
     this.rx.receive(
-      { bufSize: RECV_BUF, controlSize: this.opts.family === 6 ? CONTROL_BUF : 0 },
+      { bufSize: RECV_BUF, controlSize: CONTROL_BUF },
       (r) => {
         const d = this.opts.family === 4 ? decodeV4(r, this.opts.ifindex) : decodeV6(r, this.opts.ifindex);
         if (typeof d === 'string') drop(d);
@@ -152,6 +152,8 @@ function setupV4(tx: DatagramSocket, rx: DatagramSocket, o: VrrpSocketOptions): 
   tx.setIntOption(IPPROTO_IP, IP_MULTICAST_TTL, ttl);
   tx.setIntOption(IPPROTO_IP, IP_MULTICAST_LOOP, o.loop ? 1 : 0);
   tx.setOption(IPPROTO_IP, IP_MULTICAST_IF, ipMreqn(new Uint8Array(4), o.ifindex));
+  // The arrival interface per packet, which matters when the socket is not bound to the device.
+  rx.setIntOption(IPPROTO_IP, IP_PKTINFO, 1);
   // Required even for the link-local 224.0.0.18: without a join nothing is delivered.
   if (o.multicast !== false) rx.setOption(IPPROTO_IP, IP_ADD_MEMBERSHIP, ipMreqn(o.group ?? VRRP_GROUP_V4, o.ifindex));
 }
@@ -175,13 +177,15 @@ function setupV6(tx: DatagramSocket, rx: DatagramSocket, o: VrrpSocketOptions): 
   if (o.multicast !== false) rx.setOption(IPPROTO_IPV6, IPV6_JOIN_GROUP, ipv6Mreq(o.group ?? VRRP_GROUP_V6, o.ifindex));
 }
 
-/** IPv4: the datagram starts with the IP header. */
+/** IPv4: the datagram starts with the IP header; the interface comes from IP_PKTINFO. */
 export function decodeV4(r: Received, ifindex: number): VrrpDatagram | string {
   if (r.truncated) return `datagram of ${r.length} bytes truncated`;
   const ip = parseIpv4Datagram(r.data);
   if (!ip.ok) return ip.reason;
   if (ip.value.protocol !== IPPROTO_VRRP) return `IP protocol ${ip.value.protocol} is not VRRP`;
-  return { family: 4, src: ip.value.src, dst: ip.value.dst, ifindex, ttl: ip.value.ttl, payload: ip.value.payload };
+  const cm = parseCmsgs(r.control);
+  const arrived = (cm.ok ? ipv4PktinfoIfindex(cm.value) : undefined) ?? ifindex;
+  return { family: 4, src: ip.value.src, dst: ip.value.dst, ifindex: arrived, ttl: ip.value.ttl, payload: ip.value.payload };
 }
 
 /** IPv6: payload only; source from the sockaddr, hop limit and destination from cmsgs. */

@@ -52,4 +52,21 @@ describe('frames on the wire', () => {
     expect(out).toContain('fd00:88::100 > ff02::1: [icmp6 sum ok] ICMP6, neighbor advertisement, length 32, tgt is fd00:88::100, Flags [override]');
     expect(out).toMatch(new RegExp(`destination link-address option \\(2\\), length 8 \\(1\\): ${nicMac}`));
   });
+
+  it('an unsolicited NA through the ICMPv6 raw socket: kernel link-local source and checksum', async () => {
+    const nicMac = await lab.mac('a', 'eth0');
+    const cap = await lab.tcpdump('b', 'eth0', ['icmp6', 'and', 'ip6[40]', '==', '136', 'and', 'dst', 'ff02::1'], { count: 1, timeoutMs: 20_000 });
+    await lab.runTs('a', `
+      import { NdiscSocket } from '@repo/src/net/ndisc-socket.ts';
+      import { parseMac } from '@repo/src/net/frame.ts';
+      import { parseIp } from '@repo/src/common/ip.ts';
+      import { readFileSync } from 'node:fs';
+      const s = NdiscSocket.open({ ifindex: Number(readFileSync('/sys/class/net/eth0/ifindex', 'utf8')), ifname: 'eth0' });
+      s.sendNa({ target: parseIp('fd00:88::1').bytes, mac: parseMac('${nicMac}') });
+      s.close();
+    `);
+    const out = await cap.done;
+    expect(out).toMatch(/hlim 255, next-header ICMPv6 \(58\)/);
+    expect(out).toMatch(/fe80::[0-9a-f:]+ > ff02::1: \[icmp6 sum ok\] ICMP6, neighbor advertisement, length 32, tgt is fd00:88::1, Flags \[override\]/);
+  });
 });

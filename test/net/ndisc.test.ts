@@ -74,3 +74,23 @@ describe('unsolicited neighbour advertisement', () => {
     expect(out.frames).toEqual([naFrame, naFrame]);
   });
 });
+
+describe('NdiscSocket (ICMPv6 raw socket)', () => {
+  it('sets hop limit 255 and the interface, and sends the NA message to ff02::1 scoped to it', async () => {
+    const { NdiscSocket } = await import('../../src/net/ndisc-socket.js');
+    const { FakeNative } = await import('../fakes/native.js');
+    const { IPPROTO_IPV6, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, sockaddrIn6 } = await import('../../src/net/inet.js');
+    const n = new FakeNative();
+    const s = NdiscSocket.open({ ifindex: 4, ifname: 'eth0' }, n);
+    expect(n.sockets[0]).toMatchObject({ domain: 10, type: 3, protocol: 58 });
+    expect(n.option(n.sockets[0]!.fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS)).toEqual(Uint8Array.from([255, 0, 0, 0]));
+    expect(n.option(n.sockets[0]!.fd, IPPROTO_IPV6, IPV6_MULTICAST_IF)).toEqual(Uint8Array.from([4, 0, 0, 0]));
+    s.sendNa({ target, mac: vmac }, 2);
+    expect(n.sent).toHaveLength(2);
+    expect(n.sent[0]!.to).toEqual(sockaddrIn6(parseIPv6('ff02::1')!, 4));
+    // The ICMPv6 part of the golden frame (the kernel recomputes the checksum for the real source anyway).
+    expect(n.sent[0]!.data).toEqual(naFrame.subarray(54));
+    s.close();
+    expect(n.sockets[0]!.closed).toBe(true);
+  });
+});

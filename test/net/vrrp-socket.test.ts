@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIp } from '../../src/common/ip.js';
 import {
-  encodeCmsgs, IP_ADD_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IPPROTO_IP, IPPROTO_IPV6,
+  encodeCmsgs, IP_ADD_MEMBERSHIP, IP_PKTINFO, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IPPROTO_IP, IPPROTO_IPV6,
   IPV6_CHECKSUM, IPV6_HOPLIMIT, IPV6_JOIN_GROUP, IPV6_MULTICAST_HOPS, IPV6_PKTINFO, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO,
   ipMreqn, ipv6Mreq, SO_BINDTODEVICE, SOL_SOCKET, sockaddrIn, sockaddrIn6,
 } from '../../src/net/inet.js';
@@ -23,6 +23,7 @@ describe('VrrpSocket IPv4', () => {
     expect(n.option(tx!.fd, IPPROTO_IP, IP_MULTICAST_LOOP)).toEqual(int(0));
     expect(n.option(tx!.fd, IPPROTO_IP, IP_MULTICAST_IF)).toEqual(ipMreqn(new Uint8Array(4), 3));
     expect(n.option(rx!.fd, IPPROTO_IP, IP_ADD_MEMBERSHIP)).toEqual(ipMreqn(ip('224.0.0.18'), 3));
+    expect(n.option(rx!.fd, IPPROTO_IP, IP_PKTINFO)).toEqual(int(1));
     expect(n.option(rx!.fd, SOL_SOCKET, SO_BINDTODEVICE)).toEqual(Uint8Array.from([0x65, 0x74, 0x68, 0x30, 0]));
     vs.close();
     expect(n.sockets.every((s) => s.closed)).toBe(true);
@@ -44,10 +45,15 @@ describe('VrrpSocket IPv4', () => {
     const drops: string[] = [];
     vs.receive({ onPacket: (d) => got.push(d), onDrop: (r) => drops.push(r) });
     const hdr = (ttl: number, proto: number) => [0x45, 0xc0, 0, 24, 0, 0, 0, 0, ttl, proto, 0, 0, 10, 88, 0, 2, 224, 0, 0, 18];
-    n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([...hdr(254, 112), 0x21, 51, 100, 0]) });
+    const pktinfo = encodeCmsgs([{ level: IPPROTO_IP, type: IP_PKTINFO, data: Uint8Array.from([9, 0, 0, 0, 10, 88, 0, 1, 224, 0, 0, 18]) }]);
+    n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([...hdr(254, 112), 0x21, 51, 100, 0]), control: pktinfo });
+    n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([...hdr(255, 112), 0x21, 51, 100, 0]) });
     n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([...hdr(255, 6), 0, 0, 0, 0]) });
     n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([0x45, 0]) });
-    expect(got).toEqual([{ family: 4, src: ip('10.88.0.2'), dst: ip('224.0.0.18'), ifindex: 3, ttl: 254, payload: Uint8Array.from([0x21, 51, 100, 0]) }]);
+    expect(got).toEqual([
+      { family: 4, src: ip('10.88.0.2'), dst: ip('224.0.0.18'), ifindex: 9, ttl: 254, payload: Uint8Array.from([0x21, 51, 100, 0]) }, // ifindex from IP_PKTINFO
+      { family: 4, src: ip('10.88.0.2'), dst: ip('224.0.0.18'), ifindex: 3, ttl: 255, payload: Uint8Array.from([0x21, 51, 100, 0]) }, // no cmsg: the bound interface
+    ]);
     expect(drops).toEqual(['IP protocol 6 is not VRRP', '2 bytes, shorter than an IPv4 header']);
   });
 
