@@ -59,7 +59,11 @@ interface Entry {
   inFlight?: AbortController;
 }
 
-export const DEFAULT_MAX_CONCURRENT = 512;
+/**
+ * keepalived has no cap; ours protects the fd table (one socket or child per probe) while leaving
+ * room for many dead servers sitting in connect_timeout without delaying the healthy ones.
+ */
+export const DEFAULT_MAX_CONCURRENT = 2048;
 
 export class CheckRunner {
   private readonly entries = new Map<string, Entry>();
