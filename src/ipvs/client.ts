@@ -105,10 +105,14 @@ export class IpvsClient {
     return replies.map((m) => unwrap(C.decodeDestReply(m.attrs, k.af), 'destination dump'));
   }
 
-  /** The whole table: every service with its destinations (kernel dump order). */
+  /**
+   * The whole table: every service with its destinations (kernel dump order). The dest dumps run
+   * one after the other: a netlink socket runs one dump at a time (a second one gets EBUSY).
+   */
   async table(): Promise<ServiceEntry[]> {
-    const svcs = await this.services();
-    return Promise.all(svcs.map(async (s) => ({ ...s, dests: await this.dests(s.service) })));
+    const out: ServiceEntry[] = [];
+    for (const s of await this.services()) out.push({ ...s, dests: await this.dests(s.service) });
+    return out;
   }
 
   async info(): Promise<IpvsInfo> {
