@@ -1,0 +1,101 @@
+/** Cross checks: VRIDs, interfaces, references, virtual servers, script security (fake host facts). */
+import { describe, expect, it } from 'vitest';
+import type { ScriptEnv } from '../../src/config/validate.js';
+import { diagLines, loadText } from './conf-helper.js';
+
+const inst = (name: string, vrid: number | null, body = '', iface = 'eth0'): string =>
+  `vrrp_instance ${name} {\n  interface ${iface}\n${vrid === null ? '' : `  virtual_router_id ${vrid}\n`}${body}  virtual_ipaddress {\n    10.0.0.1\n  }\n}\n`;
+
+/** A host where only the listed files exist, owned by root with the given modes. */
+function fakeHost(files: Record<string, number>, users: string[] = ['root']): ScriptEnv {
+  return {
+    userExists: (u) => users.includes(u),
+    resolve: (cmd) => (cmd.startsWith('/') ? (cmd in files ? cmd : null) : (`/usr/bin/${cmd}` in files ? `/usr/bin/${cmd}` : null)),
+    stat: (p) => (p in files ? { uid: 0, mode: files[p]! } : p === '/' || p === '/usr' || p === '/usr/bin' || p === '/etc' ? { uid: 0, mode: 0o40755 } : null),
+  };
+}
+
+describe('validateConfig', () => {
+  it('missing VRID and duplicate VRID on one interface/family', () => {
+    const r = loadText(inst('VI_1', null) + inst('VI_2', 7) + inst('VI_3', 7) + inst('VI_4', 7, '', 'eth1'));
+    expect(diagLines(r)).toEqual([
+      '1: (VI_1) the virtual router id must be set [KA_CONF_NO_VRID]',
+      '14: VI_2 and VI_3 both use VRID 7 with IPv4 on interface eth0 [KA_CONF_DUP_VRID]',
+    ]);
+    expect(r.exitCode).toBe(5);
+  });
+
+  it('non-existent interfaces are reported where they are named, plus one BAD_IF', () => {
+    const r = loadText(inst('VI_1', 1, '  track_interface {\n    eth3\n  }\n', 'eth1'), { knownInterfaces: ['lo', 'eth0'] });
+    expect(diagLines(r)).toEqual([
+      "2: WARNING - interface eth1 for vrrp_instance VI_1 doesn't exist [KA_CONF_BAD_INTERFACE]",
+      "5: (VI_1) tracked interface eth3 doesn't exist [KA_CONF_BAD_INTERFACE]",
+      '2: Non-existent interface specified in configuration [KA_CONF_BAD_INTERFACE]',
+    ]);
+    expect(r.exitCode).toBe(5); // BAD_IF (2) loses to the warnings' class, as in keepalived
+    expect(diagLines(loadText(`global_defs {\n  dynamic_interfaces\n}\n${inst('VI_1', 1, '', 'eth1')}`, { knownInterfaces: ['eth0'] }))).toEqual([]);
+  });
+
+  it('sync groups: unknown member, single member', () => {
+    const r = loadText(`vrrp_sync_group G {\n  group {\n    VI_1\n    VI_9\n  }\n}\n${inst('VI_1', 1)}`);
+    expect(diagLines(r)).toEqual([
+      "4: Virtual router VI_9 specified in sync group G doesn't exist - ignoring [KA_CONF_SYNC_GROUP]",
+      "1: Sync group G has only 1 virtual router(s) - this probably isn't what you want [KA_CONF_SYNC_GROUP]",
+    ]);
+  });
+
+  it('track_script naming an unknown or script-less vrrp_script', () => {
+    const r = loadText(`vrrp_script empty {\n  interval 2\n}\n${inst('VI_1', 1, '  track_script {\n    empty\n    nothere\n  }\n')}`);
+    expect(diagLines(r)).toEqual([
+      '3: No script set for vrrp_script empty - removing [KA_CONF_NO_SCRIPT]', // where the block ends, as keepalived
+      '8: (VI_1) track script empty not found, ignoring... [KA_CONF_UNKNOWN_REF]',
+      '9: (VI_1) track script nothere not found, ignoring... [KA_CONF_UNKNOWN_REF]',
+    ]);
+  });
+
+  it('virtual servers: no real servers, protocol on fwmark, unknown group', () => {
+    const r = loadText('virtual_server fwmark 1 {\n  lb_algo rr\n  lb_kind DR\n  protocol TCP\n}\nvirtual_server group NOPE {\n  lb_algo rr\n  lb_kind DR\n  protocol TCP\n  real_server 10.0.0.2 80 {\n  }\n}\n');
+    expect(diagLines(r)).toEqual([
+      '4: Warning: Virtual server FWM 1: protocol specified for fwmark - protocol will be ignored [KA_CONF_VS_FWMARK_PROTOCOL]',
+      '1: Virtual server FWM 1 has no real servers - ignoring [KA_CONF_VS_NO_RS]',
+      '6: Virtual server group NOPE specified but not defined - ignoring [KA_CONF_UNKNOWN_REF]',
+    ]);
+  });
+
+  describe('script security (semantics §10)', () => {
+    const notify = inst('VI_1', 1, '  notify_master /usr/bin/true\n');
+
+    it('a root script without enable_script_security: SECURITY VIOLATION, exit 6', () => {
+      const r = loadText(notify, { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755 }) });
+      expect(diagLines(r)).toEqual(['4: SECURITY VIOLATION - scripts are being executed but script_security not enabled. [KA_CONF_SCRIPT_SECURITY]']);
+      expect(r.exitCode).toBe(6);
+    });
+
+    it('a script that does not exist is not a violation', () => {
+      expect(loadText(notify, { scriptEnv: fakeHost({}) }).exitCode).toBe(0);
+    });
+
+    it('a script run as another user is not a violation', () => {
+      const r = loadText(inst('VI_1', 1, '  notify_master /usr/bin/true nobody\n'), { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755 }) });
+      expect(r.exitCode).toBe(0);
+    });
+
+    it('enable_script_security without keepalived_script user: scripts removed, exit 5', () => {
+      const conf = `global_defs {\n  enable_script_security\n}\nvrrp_script chk {\n  script /usr/bin/true\n}\n${inst('VI_1', 1, '  notify_master /usr/bin/true\n  track_script {\n    chk\n  }\n')}`;
+      const r = loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755 }) });
+      expect(diagLines(r)).toEqual([
+        '6: Unable to set default user for vrrp script chk - removing [KA_CONF_SCRIPT_USER]',
+        '10: Unable to set default user keepalived_script for script [KA_CONF_SCRIPT_USER]',
+        '12: (VI_1) track script chk not found, ignoring... [KA_CONF_UNKNOWN_REF]',
+      ]);
+      expect(r.exitCode).toBe(5);
+    });
+
+    it('enable_script_security with a default user: root scripts in writable places are unsafe', () => {
+      const conf = `global_defs {\n  enable_script_security\n}\n${inst('VI_1', 1, '  notify_master /usr/bin/true root\n  notify_backup /usr/bin/open root\n')}`;
+      const r = loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755, '/usr/bin/open': 0o100777 }, ['root', 'keepalived_script']) });
+      expect(diagLines(r)).toEqual(["8: Unsafe permissions found for script '/usr/bin/open' - disabling. [KA_CONF_SCRIPT_SECURITY]"]);
+      expect(r.exitCode).toBe(6);
+    });
+  });
+});
