@@ -34,46 +34,53 @@ function lexAndBalance(lines: readonly LogicalLine[], diags: Diagnostic[]): Bala
   const tokens: ConfToken[] = [];
   const cuts: number[] = [];
   const open: { real: boolean; lineIdx: number; offset: number }[] = [];
-  const lineTokens: ConfToken[] = [];
   let realDepth = 0;
   let canOpen = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    lineTokens.length = 0;
-    const unmatchedQuoteAt = lexLineInto(lexer, line.text.text, i, lineTokens);
+    // Words go straight into the final stream; brace lines are fixed up in place.
+    const start = tokens.length;
+    const unmatchedQuoteAt = lexLineInto(lexer, line.text.text, i, tokens);
     if (unmatchedQuoteAt !== null) {
       diags.push(frontEndDiag('KA_CONF_UNMATCHED_QUOTE', locOf(line, unmatchedQuoteAt), `Unmatched quote: '${line.text.text}'`));
     }
-    const first = lineTokens[0];
-    if (first === undefined) continue;
-    if (first.type === 'lbrace' && lineTokens.length === 1) {
+    const count = tokens.length - start;
+    if (count === 0) continue;
+    const first = tokens[start]!;
+    if (first.type === 'lbrace' && count === 1) {
       const real = canOpen && realDepth < MAX_BLOCK_DEPTH;
       if (real) {
-        tokens.push(first, NL);
+        tokens.push(NL);
         realDepth++;
-      } else if (canOpen) {
-        diags.push(frontEndDiag('KA_CONF_TOO_DEEP', locOf(line, first.offset), `Blocks nested more than ${MAX_BLOCK_DEPTH} deep - ignoring '{'`));
       } else {
-        diags.push(frontEndDiag('KA_CONF_UNEXPECTED_BOB', locOf(line, first.offset), "Unexpected '{' - ignoring"));
+        tokens.pop();
+        if (canOpen) diags.push(frontEndDiag('KA_CONF_TOO_DEEP', locOf(line, first.offset), `Blocks nested more than ${MAX_BLOCK_DEPTH} deep - ignoring '{'`));
+        else diags.push(frontEndDiag('KA_CONF_UNEXPECTED_BOB', locOf(line, first.offset), "Unexpected '{' - ignoring"));
       }
       open.push({ real, lineIdx: i, offset: first.offset });
       canOpen = false;
       continue;
     }
-    if (first.type === 'rbrace' && lineTokens.length === 1) {
+    if (first.type === 'rbrace' && count === 1) {
       const top = open.pop();
-      if (top === undefined) {
-        diags.push(frontEndDiag('KA_CONF_EXTRA_EOB', locOf(line, first.offset), "Extra '}' found"));
-        diags.push(frontEndDiag('KA_CONF_UNKNOWN_KEYWORD', locOf(line, first.offset), "Unknown keyword '}'"));
-      } else if (top.real) {
-        tokens.push(first, NL);
+      if (top?.real) {
+        tokens.push(NL);
         realDepth--;
+      } else {
+        tokens.pop();
+        if (top === undefined) {
+          diags.push(frontEndDiag('KA_CONF_EXTRA_EOB', locOf(line, first.offset), "Extra '}' found"));
+          diags.push(frontEndDiag('KA_CONF_UNKNOWN_KEYWORD', locOf(line, first.offset), "Unknown keyword '}'"));
+        }
       }
       canOpen = false;
       continue;
     }
-    if (realDepth === 0) cuts.push(tokens.length);
-    for (const t of lineTokens) tokens.push(t.type === 'lbrace' || t.type === 'rbrace' ? { ...t, type: 'word' } : t);
+    if (realDepth === 0) cuts.push(start);
+    for (let k = start; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.type === 'lbrace' || t.type === 'rbrace') tokens[k] = { ...t, type: 'word' };
+    }
     tokens.push(NL);
     canOpen = true;
   }
