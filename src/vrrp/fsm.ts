@@ -61,7 +61,7 @@ export type Effect =
   | { t: 'cancelGarp' }
   /** Unicast instance leaving FAULT: one GARP/NA for our own source so the master can reach us. */
   | { t: 'announceSelf' }
-  | { t: 'notify'; state: NotifyState; priority: number }
+  | { t: 'notify'; from: VrrpState; state: NotifyState; priority: number }
   | { t: 'notifyMasterRxLowerPri'; priority: number }
   | { t: 'transition'; from: VrrpState; to: VrrpState }
   | { t: 'stat'; counter: StatCounter }
@@ -112,7 +112,7 @@ function gotoMaster(s: VrrpRuntime, cfg: InstanceConfig, now: number, fx: Effect
     { t: 'disarm', timer: 'masterDown' },
     { t: 'addVips' },
     { t: 'garp', burst: 'master' },
-    { t: 'notify', state: 'MASTER', priority: n.effectivePriority },
+    { t: 'notify', from: s.state, state: 'MASTER', priority: n.effectivePriority },
     { t: 'arm', timer: 'adver', at: n.adverAt },
   );
   return n;
@@ -131,7 +131,7 @@ function enterBackup(s: VrrpRuntime, cfg: InstanceConfig, now: number, fx: Effec
   fx.push(
     log('info', why === 'init' ? 'Entering BACKUP STATE (init)' : 'Entering BACKUP STATE'),
     { t: 'arm', timer: 'masterDown', at: n.downAt },
-    { t: 'notify', state: 'BACKUP', priority: n.effectivePriority },
+    { t: 'notify', from: s.state, state: 'BACKUP', priority: n.effectivePriority },
   );
   return n;
 }
@@ -145,7 +145,7 @@ function enterFault(s: VrrpRuntime, fx: Effect[], why: string, init = false): Vr
   if (s.state === 'BACKUP') fx.push({ t: 'disarm', timer: 'masterDown' });
   const n = changeState(s, 'FAULT', fx, why);
   fx.push(log('info', init ? 'Entering FAULT STATE (init)' : 'Entering FAULT STATE'),
-    { t: 'notify', state: 'FAULT', priority: n.effectivePriority });
+    { t: 'notify', from: s.state, state: 'FAULT', priority: n.effectivePriority });
   return { ...n, downAt: undefined, adverAt: undefined, master: undefined };
 }
 
@@ -331,7 +331,7 @@ function onShutdown(s: VrrpRuntime): StepResult {
   }
   fx.push({ t: 'disarm', timer: 'adver' }, { t: 'disarm', timer: 'masterDown' });
   const n = changeState(s, 'STOP', fx, 'shutdown');
-  fx.push({ t: 'notify', state: 'STOP', priority: n.effectivePriority });
+  fx.push({ t: 'notify', from: s.state, state: 'STOP', priority: n.effectivePriority });
   return { state: { ...n, downAt: undefined, adverAt: undefined }, effects: fx };
 }
 

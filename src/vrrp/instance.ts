@@ -172,7 +172,7 @@ export class VrrpInstance implements SyncMember {
       case 'garp': return this.scheduleGarp(fx.burst === 'master' ? masterBursts(this.cfg.garp) : lowerPrioBursts(this.cfg.garp), fx.burst === 'master');
       case 'cancelGarp': return this.cancelGarp();
       case 'announceSelf': return this.guard('announce', () => this.deps.announcer.announce(this.name, this.cfg.srcIp));
-      case 'notify': return this.guard('notify', () => this.deps.notifier.notify({ instance: this.name, state: fx.state, priority: fx.priority }));
+      case 'notify': return this.guard('notify', () => this.deps.notifier.notify({ instance: this.name, from: fx.from, state: fx.state, priority: fx.priority }));
       case 'notifyMasterRxLowerPri': return this.guard('notify', () => this.deps.notifier.masterRxLowerPri?.(this.name, fx.priority));
       case 'stat': this.stats[fx.counter]++; return;
       case 'log': this.log[fx.level](`(${this.name}) ${fx.msg}`); return;

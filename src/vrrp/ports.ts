@@ -3,7 +3,7 @@
  * GARP/NA; src/notify for scripts); tests use in-memory fakes. No Node I/O here.
  */
 import type { Family } from '../common/ip.js';
-import type { NotifyState } from './fsm.js';
+import type { NotifyState, VrrpState } from './fsm.js';
 
 /** A received protocol-112 datagram, IP header already removed. */
 export interface RxPacket {
@@ -48,6 +48,8 @@ export interface Announcer {
 
 export interface StateNotification {
   instance: string;
+  /** The state left (INIT at start-up). */
+  from: VrrpState;
   state: NotifyState;
   priority: number;
 }

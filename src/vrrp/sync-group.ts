@@ -50,8 +50,16 @@ export interface SyncMember {
 export class SyncGroup {
   private readonly members: SyncMember[] = [];
   private propagating = false;
+  /** The group's own state: changes when all members agree on a new one (group notifies follow it). */
+  private groupState: VrrpState = 'INIT';
 
-  constructor(readonly name: string, private readonly onLog: (msg: string) => void = () => {}) {}
+  constructor(
+    readonly name: string,
+    private readonly onLog: (msg: string) => void = () => {},
+    private readonly onGroupState: (from: VrrpState, to: VrrpState) => void = () => {},
+  ) {}
+
+  get state(): VrrpState { return this.groupState; }
 
   add(m: SyncMember): void {
     this.members.push(m);
@@ -63,15 +71,23 @@ export class SyncGroup {
 
   /** Called by a member after each of its transitions; re-entrant calls caused by our own commands are absorbed. */
   onTransition(member: string, to: VrrpState): void {
-    if (this.propagating || to === 'STOP' || to === 'INIT') return;
-    const cmds = syncCommands(this.members.map((m) => m.view()), member, to);
-    if (cmds.length === 0) return;
-    this.onLog(`VRRP_Group(${this.name}) Syncing instances to ${cmds[0]!.state} state`);
-    this.propagating = true;
-    try {
-      for (const c of cmds) this.members.find((m) => m.name === c.name)?.syncTo(c.state);
-    } finally {
-      this.propagating = false;
+    if (this.propagating) return;
+    const cmds = to === 'STOP' || to === 'INIT' ? [] : syncCommands(this.members.map((m) => m.view()), member, to);
+    if (cmds.length > 0) {
+      this.onLog(`VRRP_Group(${this.name}) Syncing instances to ${cmds[0]!.state} state`);
+      this.propagating = true;
+      try {
+        for (const c of cmds) this.members.find((m) => m.name === c.name)?.syncTo(c.state);
+      } finally {
+        this.propagating = false;
+      }
+    }
+    const states = new Set(this.members.map((m) => m.view().state));
+    const [only] = states;
+    if (states.size === 1 && only !== undefined && only !== 'INIT' && only !== this.groupState) {
+      const from = this.groupState;
+      this.groupState = only;
+      this.onGroupState(from, only);
     }
   }
 }

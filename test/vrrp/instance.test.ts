@@ -36,7 +36,7 @@ describe('one instance', () => {
     const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 100, excludedVips: [ip(101)] });
     a.inst.start();
     expect(a.inst.state).toBe('BACKUP');
-    expect(a.notifier.events).toEqual([{ instance: 'VI_1', state: 'BACKUP', priority: 100, at: 0 }]);
+    expect(a.notifier.events).toEqual([{ instance: 'VI_1', from: 'INIT', state: 'BACKUP', priority: 100, at: 0 }]);
     clock.advance(3609.374);
     expect(a.inst.state).toBe('BACKUP');
     clock.advance(0.001);

@@ -39,9 +39,10 @@ describe('SyncGroup with running instances', () => {
     const deps = { clock, transport, vips, announcer: new FakeAnnouncer(clock), notifier, log };
     const ext = new VrrpInstance(instanceConfig({ name: 'VI_EXT', vrid: 1, srcIp: Uint8Array.of(10, 0, 0, 1), priority: 100 }), deps);
     const int = new VrrpInstance(instanceConfig({ name: 'VI_INT', vrid: 2, srcIp: Uint8Array.of(10, 0, 0, 1), priority: 150 }), deps);
-    const g = new SyncGroup('G1', (msg) => log.info(msg));
+    const groupStates: string[] = [];
+    const g = new SyncGroup('G1', (msg) => log.info(msg), (from, to) => groupStates.push(`${from}->${to}`));
     ext.joinGroup(g); int.joinGroup(g);
-    return { clock, ext, int, vips, notifier, log };
+    return { clock, ext, int, vips, notifier, log, g, groupStates };
   }
   it('members become MASTER together, only once all of them want it', () => {
     const { clock, ext, int, vips } = setup();
@@ -66,7 +67,19 @@ describe('SyncGroup with running instances', () => {
     expect([ext.state, int.state]).toEqual(['BACKUP', 'BACKUP']);
     clock.advance(4000);
     expect([ext.state, int.state]).toEqual(['MASTER', 'MASTER']);
-    expect(notifier.events.filter((e) => e.instance === 'VI_INT').map((e) => e.state)).toEqual(['BACKUP', 'MASTER', 'FAULT', 'BACKUP', 'MASTER']);
+    expect(notifier.events.filter((e) => e.instance === 'VI_INT').map((e) => `${e.from}->${e.state}`))
+      .toEqual(['INIT->BACKUP', 'BACKUP->MASTER', 'MASTER->FAULT', 'FAULT->BACKUP', 'BACKUP->MASTER']);
+  });
+  it('the group has its own state once all members agree (for group notifies)', () => {
+    const { clock, ext, int, g, groupStates } = setup();
+    ext.start();
+    expect(g.state).toBe('INIT'); // VI_INT not started yet
+    int.start();
+    clock.advance(5000);
+    ext.setFault(true);
+    ext.setFault(false);
+    ext.shutdown(); int.shutdown();
+    expect(groupStates).toEqual(['INIT->BACKUP', 'BACKUP->MASTER', 'MASTER->FAULT', 'FAULT->BACKUP', 'BACKUP->STOP']);
   });
   it('a member hearing a higher-priority master takes the whole group to BACKUP', () => {
     const { clock, ext, int } = setup();
