@@ -132,8 +132,8 @@ export class IpvsClient {
   }
 
   /** Applies reconciler operations in order, pipelined (see applyBatch). */
-  async apply(ops: IpvsOp[]): Promise<void> {
-    await this.applyBatch(ops.map(opRequest));
+  async apply(ops: IpvsOp[], window?: number): Promise<void> {
+    await this.applyBatch(ops.map(opRequest), window);
   }
 
   /**
@@ -141,8 +141,8 @@ export class IpvsClient {
    * requests in order, so a service added earlier exists for the dests that follow). Resolves
    * with the first error after all sent requests have settled, or with nothing.
    */
-  async applyBatch(reqs: { req: C.IpvsRequest; what: string; op: string }[]): Promise<void> {
-    const window = Math.max(1, this.opts.window ?? 64);
+  async applyBatch(reqs: { req: C.IpvsRequest; what: string; op: string }[], windowSize?: number): Promise<void> {
+    const window = Math.max(1, windowSize ?? this.opts.window ?? 64);
     let firstErr: unknown;
     const inFlight = new Set<Promise<void>>();
     for (const r of reqs) {

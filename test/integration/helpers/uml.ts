@@ -70,6 +70,8 @@ export function umlPrerequisiteProblems(): string[] {
     problems.push('modprobe missing (the UML init loads ip_vs with it): apt-get install kmod');
   if (!existsSync('/usr/sbin/ipvsadm') && !existsSync('/sbin/ipvsadm'))
     problems.push('ipvsadm missing (the oracle inside UML): apt-get install ipvsadm');
+  if (!existsSync(join(REPO_ROOT, 'build/Release/ka_net.node')))
+    problems.push('native addon build/Release/ka_net.node missing (node scripts in UML need it for sockets): npm rebuild');
   if (!existsSync(join(REPO_ROOT, 'node_modules/tsx'))) problems.push('node_modules/tsx missing: npm ci');
   return problems;
 }
