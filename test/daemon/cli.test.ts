@@ -1,0 +1,94 @@
+/** CLI: option parsing and the -t / --dump-conf / --dump-json paths on real temp files. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_CONFIG, main, parseArgs } from '../../src/daemon/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kts-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+function write(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** Runs main() capturing stdout/stderr. */
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
+  const code = await main(argv);
+  vi.restoreAllMocks();
+  return { code, out, err };
+}
+
+describe('parseArgs', () => {
+  it('defaults and keepalived spellings', () => {
+    const d = parseArgs([]);
+    expect(d.ok && d.opts.file).toBe(DEFAULT_CONFIG);
+    const p = parseArgs(['-t', '-f', '/x.conf', '-i', 'high', '-e', '--dump-json', '-n', '-S', '7', '--log-file=/tmp/l', '-P']);
+    expect(p).toMatchObject({ ok: true, opts: { configTest: true, file: '/x.conf', configId: 'high', allConfig: true, dumpConf: false, dumpJson: true,
+      help: false, version: false, ignored: ['-n', '-S', '--log-file', '-P'] } });
+    const long = parseArgs(['--config-test', '--use-file=/y.conf', '--config-id', 'low', '--dump-conf']);
+    expect(long.ok && [long.opts.configTest, long.opts.file, long.opts.configId, long.opts.dumpConf]).toEqual([true, '/y.conf', 'low', true]);
+  });
+
+  it('rejects unknown options and missing values', () => {
+    expect(parseArgs(['--bogus'])).toEqual({ ok: false, error: "unrecognized option '--bogus'" });
+    expect(parseArgs(['-f'])).toEqual({ ok: false, error: "option '-f' requires an argument" });
+  });
+});
+
+describe('main', () => {
+  it('-h prints the help, -v the version', async () => {
+    const h = await run(['-h']);
+    expect(h.code).toBe(0);
+    expect(h.out).toContain('--config-test');
+    const v = await run(['-v']);
+    expect(v.out).toMatch(/^keepalived-ts v\d+\.\d+\.\d+/);
+  });
+
+  it('-t on a clean file exits 0 and prints nothing but notices', async () => {
+    const f = write('ok.conf', 'global_defs {\n  router_id t\n}\n');
+    const r = await run(['-t', '-f', f]);
+    expect(r).toEqual({ code: 0, out: '', err: '' });
+  });
+
+  it('-t prints file:line:col: severity: message [CODE] and keepalived\'s exit code', async () => {
+    const f = write('bad.conf', 'global_defs {\n  router_id t\n  foo_bar 1\n}\n');
+    const r = await run(['-t', '-f', f]);
+    expect(r.code).toBe(5);
+    expect(r.err).toBe(`${f}:3:3: warning: Unknown keyword 'foo_bar' [KA_CONF_UNKNOWN_KEYWORD]\n`);
+  });
+
+  it('-t with a missing parameter exits 2', async () => {
+    const f = write('mp.conf', 'global_defs {\n  router_id\n}\n');
+    expect((await run(['--config-test', `--use-file=${f}`])).code).toBe(2);
+  });
+
+  it('-t on a missing file: 0, with -e: 4', async () => {
+    const f = join(dir, 'absent.conf');
+    expect((await run(['-t', '-f', f])).code).toBe(0);
+    expect((await run(['-t', '-e', '-f', f])).code).toBe(4);
+  });
+
+  it('--dump-json prints the model; --dump-conf prints loadable text', async () => {
+    const f = write('dump.conf', 'vrrp_instance VI_1 {\n  interface lo\n  virtual_router_id 3\n  virtual_ipaddress {\n    10.9.9.9\n  }\n}\n');
+    const j = await run(['--dump-json', '-f', f]);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.out).vrrpInstances[0]).toMatchObject({ name: 'VI_1', virtualRouterId: 3, interface: 'lo' });
+    const c = await run(['--dump-conf', '-f', f]);
+    const again = write('again.conf', c.out);
+    const j2 = await run(['--dump-json', '-f', again]);
+    expect(JSON.parse(j2.out)).toEqual(JSON.parse(j.out));
+  });
+
+  it('an unknown option prints the help and exits 1', async () => {
+    const r = await run(['--nope']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("unrecognized option '--nope'");
+  });
+});
