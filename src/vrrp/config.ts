@@ -112,3 +112,40 @@ export function instanceConfig(p: Pick<InstanceConfig, 'name' | 'vrid' | 'srcIp'
     ...p,
   };
 }
+
+/**
+ * Makes a config safe to run, the lenient way keepalived does (warn and fix, never crash later):
+ * v2 intervals rounded to whole seconds 1..255, v3 intervals clamped to 1..4095 cs, VIPs of the
+ * wrong family dropped, more than 255 VIPs moved to the excluded list, the owner's priority kept.
+ */
+export function normaliseInstanceConfig(c: InstanceConfig): { cfg: InstanceConfig; warnings: string[] } {
+  const warnings: string[] = [];
+  let advertIntervalCs = c.advertIntervalCs;
+  if (c.version === 2) {
+    const secs = Math.min(255, Math.max(1, Math.round(advertIntervalCs / 100)));
+    if (secs * 100 !== advertIntervalCs) {
+      warnings.push(`(${c.name}) VRRPv2 advertisement interval ${advertIntervalCs / 100}s must be an integer 1..255 - using ${secs}s`);
+    }
+    advertIntervalCs = secs * 100;
+  } else {
+    const cs = Math.min(4095, Math.max(1, Math.round(advertIntervalCs)));
+    if (cs !== advertIntervalCs) warnings.push(`(${c.name}) VRRPv3 advertisement interval ${advertIntervalCs / 100}s out of range - using ${cs / 100}s`);
+    advertIntervalCs = cs;
+  }
+  const len = c.family === 4 ? 4 : 16;
+  const ofFamily = (list: Uint8Array[], what: string) => list.filter((a) => {
+    if (a.length === len) return true;
+    warnings.push(`(${c.name}) ${what} of another address family ignored`);
+    return false;
+  });
+  let vips = ofFamily(c.vips, 'VIP');
+  let excludedVips = ofFamily(c.excludedVips, 'excluded VIP');
+  if (vips.length > 255) {
+    warnings.push(`(${c.name}) more than 255 VIPs - moving ${vips.length - 255} to virtual_ipaddress_excluded`);
+    excludedVips = [...vips.slice(255), ...excludedVips];
+    vips = vips.slice(0, 255);
+  }
+  const priority = Math.min(255, Math.max(1, Math.round(c.priority)));
+  if (priority !== c.priority) warnings.push(`(${c.name}) priority ${c.priority} out of range - using ${priority}`);
+  return { cfg: { ...c, advertIntervalCs, vips, excludedVips, priority }, warnings };
+}

@@ -6,7 +6,7 @@
 import type { Clock } from '../common/clock.js';
 import { formatIp } from '../common/ip.js';
 import type { Logger } from '../common/log.js';
-import type { InstanceConfig } from './config.js';
+import { normaliseInstanceConfig, type InstanceConfig } from './config.js';
 import { initialRuntime, step, type Effect, type TimerName, type VrrpEvent, type VrrpRuntime, type VrrpState } from './fsm.js';
 import { burstPackets, lowerPrioBursts, masterBursts, masterRefresh, type Burst } from './garp-schedule.js';
 import { nextIpId } from './ipv4.js';
@@ -77,9 +77,14 @@ export class VrrpInstance implements SyncMember {
   private detached = false;
   private readonly log: Logger;
 
-  constructor(readonly cfg: InstanceConfig, private readonly deps: InstanceDeps) {
-    this.rt = initialRuntime(cfg);
+  readonly cfg: InstanceConfig;
+
+  constructor(cfg: InstanceConfig, private readonly deps: InstanceDeps) {
     this.log = deps.log.child({ inst: cfg.name, vrid: cfg.vrid, ifname: cfg.ifname });
+    const n = normaliseInstanceConfig(cfg);
+    for (const w of n.warnings) this.log.warn(w);
+    this.cfg = n.cfg;
+    this.rt = initialRuntime(this.cfg);
   }
 
   get name(): string { return this.cfg.name; }

@@ -302,3 +302,28 @@ describe('reload', () => {
     expect(b.inst.state).toBe('BACKUP'); // the detached one never acts again
   });
 });
+
+describe('config leniency', () => {
+  it('a v2 fractional interval is rounded with a warning instead of failing at the first advert', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), advertIntervalCs: 150, vips: [VIP, Uint8Array.of(0xfd, ...new Array<number>(15).fill(0))] });
+    expect(a.inst.cfg.advertIntervalCs).toBe(200);
+    expect(a.inst.cfg.vips).toEqual([VIP]);
+    expect(a.log.records.filter((r) => r.level === 'warn').map((r) => r.msg)).toEqual([
+      '(VI_1) VRRPv2 advertisement interval 1.5s must be an integer 1..255 - using 2s',
+      '(VI_1) VIP of another address family ignored',
+    ]);
+    a.inst.start();
+    clock.advance(7000);
+    expect(a.inst.state).toBe('MASTER');
+    expect(wire.adverts('a')[0]![0]).toBe(6000 + 609.375);
+  });
+  it('v3 intervals are clamped to 1..4095 cs; more than 255 VIPs spill into the excluded list', () => {
+    const { clock, wire } = lab();
+    const many = Array.from({ length: 300 }, (_, i) => Uint8Array.of(10, 1, i >> 8, i & 0xff));
+    const a = host(wire, clock, 'a', { srcIp: ip(1), version: 3, advertIntervalCs: 5000, vips: many });
+    expect(a.inst.cfg.advertIntervalCs).toBe(4095);
+    expect(a.inst.cfg.vips).toHaveLength(255);
+    expect(a.inst.cfg.excludedVips).toHaveLength(45);
+  });
+});
