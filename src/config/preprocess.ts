@@ -177,7 +177,6 @@ class Preprocessor {
       return;
     }
     if (dc.text.length === 0) return;
-    if (dc.text.text.startsWith('include') && this.tryInclude(dc.text, ctx)) return;
     this.processLine(dc.text, ctx, 0);
   }
 
@@ -190,11 +189,20 @@ class Preprocessor {
 
   // ---- include ---------------------------------------------------------------------------
 
+  /**
+   * keepalived 2.2.7 recognises `include*` after `@id`/`$NAME` processing and before brace
+   * splitting, and takes the whole rest of the line (quotes included) as the pattern. (2.4's man
+   * page says detection comes first; accepting both is the compatible superset.)
+   */
   private tryInclude(text: MappedText, ctx: Ctx): boolean {
-    const words = plainWords(text.text);
-    const kw = words[0];
-    if (kw === undefined || !(kw in INCLUDE_CHECKS) || words.length !== 2) return false;
-    this.include(kw as IncludeKeyword, words[1]!, this.loc(ctx, text.colAt(0)));
+    const t = text.text;
+    let end = 7;
+    while (end < t.length && t[end] !== ' ' && t[end] !== '\t') end++;
+    const kw = t.slice(0, end);
+    if (!Object.hasOwn(INCLUDE_CHECKS, kw)) return false;
+    const pattern = t.slice(end).trim();
+    if (pattern === '') return false; // keepalived: "Unknown keyword 'include'"
+    this.include(kw as IncludeKeyword, pattern, this.loc(ctx, text.colAt(0)));
     return true;
   }
 
@@ -286,6 +294,7 @@ class Preprocessor {
       }
       break;
     }
+    if (t.text.startsWith('include') && this.tryInclude(t, ctx)) return null;
     const p = firstBraceOutsideQuotes(t.text);
     if (p < 0) {
       this.emit(t, ctx);
@@ -543,27 +552,6 @@ export function firstBraceOutsideQuotes(text: string): number {
     }
   }
   return -1;
-}
-
-/** Words by keepalived's plain rules (used for `include` detection before the lexer runs). */
-function plainWords(text: string): string[] {
-  const words: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-    if (i >= text.length) break;
-    if (text[i] === '"') {
-      const q = text.indexOf('"', i + 1);
-      if (q < 0) break;
-      words.push(text.slice(i + 1, q));
-      i = q + 1;
-    } else {
-      const start = i;
-      while (i < text.length && !/[\s"]/.test(text[i]!)) i++;
-      words.push(text.slice(start, i));
-    }
-  }
-  return words;
 }
 
 export function preprocess(rootPath: string, opts: PreprocessOptions): PreprocessResult {

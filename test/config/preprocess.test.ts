@@ -202,10 +202,16 @@ describe('include', () => {
     expect(r.texts).toEqual(['B', 'A']);
   });
 
-  it('detects include before comments are re-read but after de-commenting', () => {
-    const r = main('  include x.conf # comment', { '/etc/k/x.conf': 'X' });
-    expect(r.texts).toEqual(['X']);
-    expect(main('include a b').texts).toEqual(['include a b']); // not an include line
+  it('detects include after de-commenting, @id and $NAME processing, before brace splitting (2.2.7)', () => {
+    const x = { '/etc/k/x.conf': 'X' };
+    expect(main('  include x.conf # comment', x).texts).toEqual(['X']);
+    expect(main('@node1 include x.conf\n@node2 include x.conf', x).texts).toEqual(['X']);
+    expect(main('$I=include x.conf\n$I', x).texts).toEqual(['X']);
+    expect(main('g { include x.conf', x).texts).toEqual(['g', '{', 'X']);
+    // the rest of the line is the pattern, quotes and all
+    expect(main('include x.conf extra', x).msgs).toEqual(["1:1 KA_CONF_INCLUDE_MISSING Config files missing 'x.conf extra'."]);
+    expect(main('include "x.conf"', x).msgs).toEqual([`1:1 KA_CONF_INCLUDE_MISSING Config files missing '"x.conf"'.`]);
+    expect(main('include\nincludex x.conf').texts).toEqual(['include', 'includex x.conf']);
   });
 
   it('reports missing files by variant: include/includer warn, includem/w/a fail', () => {
