@@ -160,8 +160,9 @@ function onStart(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'start' }>, cfg: In
   if (cfg.initialState === 'MASTER' && isOwner(cfg)) {
     // The owner goes MASTER at once: keepalived arms a 1 µs down timer without announcing BACKUP.
     const downAt = ev.now + 0.001;
+    const n = changeState(st, 'BACKUP', fx, 'init, address owner');
     fx.push({ t: 'arm', timer: 'masterDown', at: downAt });
-    return { state: { ...st, state: 'BACKUP', wantState: 'MASTER', downAt }, effects: fx };
+    return { state: { ...n, wantState: 'MASTER', downAt }, effects: fx };
   }
   return { state: enterBackup(st, cfg, ev.now, fx, 'init'), effects: fx };
 }
