@@ -170,8 +170,9 @@ Napi::Value Close(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// Poller(fd, onReadable(errCode?)): calls back on the JS thread whenever fd is readable. The JS side
-// drains the socket. close() stops polling; the handle is freed in uv_close's callback.
+// Poller(fd, onReadable(errCode?)): calls back on the JS thread whenever fd is readable or has a
+// pending error (errCode set; recvmsg then reports the real errno). The JS side drains the socket.
+// close() stops polling; the handle is freed in uv_close's callback.
 class Poller : public Napi::ObjectWrap<Poller> {
  public:
   static Napi::Function Init(Napi::Env env) {
@@ -230,6 +231,11 @@ class Poller : public Napi::ObjectWrap<Poller> {
     if (env.IsExceptionPending()) {
       Napi::Error e = env.GetAndClearPendingException();
       napi_fatal_exception(env, e.Value());
+    }
+    // libuv reports a socket error (POLLERR, e.g. a netlink ENOBUFS overrun) as UV_EBADF and stops
+    // the handle. The handler has read the error with recvmsg by now, so watch the socket again.
+    if (status < 0 && self->handle_ != nullptr && self->handle_->data == self) {
+      uv_poll_start(self->handle_, UV_READABLE, &Poller::OnPoll);
     }
   }
 

@@ -166,6 +166,9 @@ export interface MonitorOptions {
   retryMs?: number;
 }
 
+/** Re-dumps tried back to back before waiting for `retryMs`. */
+const IMMEDIATE_RESYNCS = 5;
+
 export const MONITOR_GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
 
 /**
@@ -204,7 +207,11 @@ export class RtnlMonitor {
     return this.resync();
   }
 
-  /** Dumps links and addresses and emits 'resync'. Overlapping calls coalesce into one more dump. */
+  /**
+   * Dumps links and addresses and emits 'resync'. An overrun during the dump (which also fails the
+   * dump itself) makes the snapshot suspect, so it is redone at once, a few times, and then on a
+   * timer. Overlapping calls coalesce.
+   */
   async resync(): Promise<void> {
     if (this.closed) return;
     if (this.resyncing) {
@@ -213,12 +220,21 @@ export class RtnlMonitor {
     }
     this.resyncing = true;
     try {
-      do {
+      for (let attempt = 1; !this.closed; attempt++) {
         this.again = false;
-        const links = await this.rtnl.listLinks();
-        const addrs = await this.rtnl.listAddrs();
-        if (!this.closed) this.opts.onEvent({ t: 'resync', links, addrs });
-      } while (this.again && !this.closed);
+        try {
+          const links = await this.rtnl.listLinks();
+          const addrs = await this.rtnl.listAddrs();
+          if (!this.again) {
+            if (!this.closed) this.opts.onEvent({ t: 'resync', links, addrs });
+            return;
+          }
+        } catch (err) {
+          if (attempt >= IMMEDIATE_RESYNCS) throw err;
+          continue;
+        }
+        if (attempt >= IMMEDIATE_RESYNCS) throw new Error('events kept overrunning during the re-dump');
+      }
     } catch (err) {
       if (this.closed) return;
       const retryMs = this.opts.retryMs ?? 1000;
@@ -236,9 +252,9 @@ export class RtnlMonitor {
   }
 }
 
-/** Opens the event socket (256 KiB receive buffer) and returns a started monitor. */
-export async function openRtnlMonitor(opts: MonitorOptions & { socket?: NetlinkSocket }): Promise<RtnlMonitor> {
-  const sock = opts.socket ?? (await import('./netlink/socket.js')).openNetlinkSocket(NETLINK_ROUTE, { groups: MONITOR_GROUPS, rcvbuf: 1024 * 1024 });
+/** Opens the event socket (1 MiB receive buffer unless `rcvbuf` says otherwise) and returns a started monitor. */
+export async function openRtnlMonitor(opts: MonitorOptions & { socket?: NetlinkSocket; rcvbuf?: number }): Promise<RtnlMonitor> {
+  const sock = opts.socket ?? (await import('./netlink/socket.js')).openNetlinkSocket(NETLINK_ROUTE, { groups: MONITOR_GROUPS, rcvbuf: opts.rcvbuf ?? 1024 * 1024 });
   const mon = new RtnlMonitor(sock, opts);
   await mon.start();
   return mon;

@@ -48,8 +48,9 @@ export class DatagramSocket {
    */
   receive(opts: ReceiveOptions, onMessage: (r: Received) => void, onError: (err: Error) => void): void {
     if (this.closed || this.poller) return;
-    this.poller = this.native.poll(this.fd, (errCode) => {
-      if (errCode) onError(Object.assign(new Error(`poll: ${errCode}`), { code: errCode }));
+    // A poll error code only says the socket has a pending error (libuv reports POLLERR as EBADF);
+    // recvmsg below returns the real one (ENOBUFS, ENETDOWN…), so the code itself is not reported.
+    this.poller = this.native.poll(this.fd, () => {
       for (let i = 0; i < DRAIN_BUDGET && !this.closed; i++) {
         let r: Received | null;
         try {

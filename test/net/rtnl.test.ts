@@ -111,21 +111,39 @@ describe('RtnlMonitor', () => {
     expect(sock.closed).toBe(true);
   });
 
-  it('re-dumps after an ENOBUFS overrun and retries a failed re-dump on the clock', async () => {
+  it('re-dumps after an ENOBUFS overrun, redoing a failed dump at once', async () => {
+    let failDumps = 0;
+    const sock = kernel((req) => (req.type === RTM_GETLINK && failDumps-- > 0 ? nlError(16) : undefined));
+    const events: RtnlEvent[] = [];
+    const mon = new RtnlMonitor(sock, { clock: new FakeClock(), onEvent: (e) => events.push(e) });
+    await mon.start();
+    failDumps = 2;
+    sock.overrun();
+    await flush();
+    expect(events.filter((e) => e.t === 'resync')).toHaveLength(2);
+    expect(sock.requests.filter((r) => r.type === RTM_GETLINK)).toHaveLength(4); // start + 2 failures + success
+    mon.close();
+  });
+
+  it('falls back to a timed retry when re-dumps keep failing, and stops on close', async () => {
     const clock = new FakeClock();
     let failDumps = 0;
     const sock = kernel((req) => (req.type === RTM_GETLINK && failDumps-- > 0 ? nlError(16) : undefined));
     const events: RtnlEvent[] = [];
     const mon = new RtnlMonitor(sock, { clock, retryMs: 500, onEvent: (e) => events.push(e) });
     await mon.start();
-    failDumps = 1;
+    failDumps = 5;
     sock.overrun();
-    await flush();
+    for (let i = 0; i < 6; i++) await flush();
     expect(events.filter((e) => e.t === 'resync')).toHaveLength(1);
     expect(clock.pending()).toBe(1);
     clock.advance(500);
-    await flush();
+    for (let i = 0; i < 3; i++) await flush();
     expect(events.filter((e) => e.t === 'resync')).toHaveLength(2);
+    failDumps = 5;
+    sock.overrun();
+    for (let i = 0; i < 6; i++) await flush();
     mon.close();
+    expect(clock.pending()).toBe(0);
   });
 });
