@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { FakeClock } from '../fakes/clock.js';
 import { captureLogger } from '../fakes/logger.js';
 import { instanceConfig, type InstanceConfig } from '../../src/vrrp/config.js';
@@ -325,5 +326,45 @@ describe('config leniency', () => {
     expect(a.inst.cfg.advertIntervalCs).toBe(4095);
     expect(a.inst.cfg.vips).toHaveLength(255);
     expect(a.inst.cfg.excludedVips).toHaveLength(45);
+  });
+});
+
+describe('invariants under random event sequences', () => {
+  it('VIPs are held exactly while MASTER; MASTER has its advert timer, BACKUP its down timer, FAULT/STOP neither', () => {
+    const op = fc.oneof(
+      fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 5000 }) }),
+      fc.record({ t: fc.constant('advert' as const), prio: fc.integer({ min: 0, max: 255 }), src: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ t: fc.constant('fault' as const), on: fc.boolean() }),
+      fc.record({ t: fc.constant('priority' as const), p: fc.integer({ min: 1, max: 254 }) }),
+      fc.record({ t: fc.constant('vipDeleted' as const) }),
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 40 }), fc.boolean(), fc.boolean(), (ops, owner, shutdownAtEnd) => {
+      const { clock, wire } = lab();
+      const a = host(wire, clock, 'a', { srcIp: ip(5), priority: owner ? 255 : 100, initialState: owner ? 'MASTER' : 'BACKUP' });
+      a.inst.start();
+      const check = () => {
+        const st = a.inst.state;
+        expect(a.vips.holding.has('VI_1')).toBe(st === 'MASTER');
+        const rt = a.inst.runtime;
+        if (st === 'MASTER') expect(rt.adverAt).toBeGreaterThanOrEqual(clock.now());
+        if (st === 'BACKUP') expect(rt.downAt).toBeGreaterThanOrEqual(clock.now());
+        if (st === 'FAULT' || st === 'STOP') expect(a.inst.pendingTimers()).toBe(0);
+      };
+      for (const o of ops) {
+        if (o.t === 'advance') clock.advance(o.ms);
+        else if (o.t === 'advert') {
+          const payload = encodeAdvert({ version: 2, vrid: 51, priority: o.prio, intervalCs: 100, addrs: [VIP], authType: 0 }, { family: 4, src: ip(o.src), dst: ip(0) });
+          a.router.handle({ ifindex: 2, family: 4, src: ip(o.src), dst: Uint8Array.of(224, 0, 0, 18), ttl: 255, payload });
+        } else if (o.t === 'fault') a.inst.setFault(o.on);
+        else if (o.t === 'priority') a.inst.setEffectivePriority(o.p);
+        else a.inst.vipDeleted();
+        check();
+      }
+      if (shutdownAtEnd) {
+        a.inst.shutdown();
+        check();
+        expect(a.inst.state).toBe('STOP');
+      }
+    }), { numRuns: 300 });
   });
 });
