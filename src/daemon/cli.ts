@@ -25,6 +25,12 @@ export interface CliOptions {
   dumpJson: boolean;
   help: boolean;
   version: boolean;
+  /** -l: readable log lines on the console (default: JSON lines). */
+  logConsole: boolean;
+  /** -D: detailed (debug) logging. */
+  logDetail: boolean;
+  /** -p FILE: main pid file. */
+  pidFile: string | null;
   /** keepalived options we accept but do not act on yet. */
   ignored: string[];
 }
@@ -32,9 +38,9 @@ export interface CliOptions {
 /** keepalived flags accepted and ignored: [short, long, takes a value]. */
 const IGNORED: [string | null, string, boolean][] = [
   ['P', 'vrrp', false], ['C', 'check', false], ['B', 'no_bfd', false], [null, 'all', false], ['n', 'dont-fork', false],
-  ['l', 'log-console', false], ['D', 'log-detail', false], ['S', 'log-facility', true], ['g', 'log-file', true],
+  ['S', 'log-facility', true], ['g', 'log-file', true],
   [null, 'flush-log-file', false], ['G', 'no-syslog', false], ['X', 'release-vips', false], ['V', 'dont-release-vrrp', false],
-  ['I', 'dont-release-ipvs', false], ['R', 'dont-respawn', false], ['p', 'pid', true], ['r', 'vrrp_pid', true],
+  ['I', 'dont-release-ipvs', false], ['R', 'dont-respawn', false], ['r', 'vrrp_pid', true],
   ['c', 'checkers_pid', true], ['b', 'bfd_pid', true], ['s', 'namespace', true], ['u', 'umask', true], ['m', 'core-dump', false],
   ['M', 'core-dump-pattern', true], ['a', 'address-monitoring', false], ['x', 'snmp', false], ['A', 'snmp-agent-socket', true],
   [null, 'perf', false], [null, 'debug', false], [null, 'no-mem-check', false], [null, 'signum', true], [null, 'ignore-sigint', false],
@@ -50,10 +56,13 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
       --dump-json              Print the typed configuration model as JSON
   -v, --version                Print the version and exit
   -h, --help                   Print this help and exit
+  -l, --log-console            Log readable text lines to the console (default: JSON lines)
+  -D, --log-detail             Detailed (debug) logging
+  -p, --pid=FILE               Write the daemon's pid to FILE
 Accepted for compatibility, not acted on yet:
-  -P --vrrp  -C --check  -B --no_bfd  --all  -n --dont-fork  -l --log-console  -D --log-detail
+  -P --vrrp  -C --check  -B --no_bfd  --all  -n --dont-fork
   -S --log-facility N  -g --log-file [FILE]  --flush-log-file  -G --no-syslog  -X --release-vips
-  -V --dont-release-vrrp  -I --dont-release-ipvs  -R --dont-respawn  -p --pid FILE  -r --vrrp_pid FILE
+  -V --dont-release-vrrp  -I --dont-release-ipvs  -R --dont-respawn  -r --vrrp_pid FILE
   -c --checkers_pid FILE  -b --bfd_pid FILE  -s --namespace NS  -u --umask M  -m --core-dump
   -M --core-dump-pattern P  -a --address-monitoring  -x --snmp  -A --snmp-agent-socket S  --perf
   --debug  --no-mem-check  --signum=NAME  --ignore-sigint
@@ -62,7 +71,7 @@ Accepted for compatibility, not acted on yet:
 export type ParseResult = { ok: true; opts: CliOptions } | { ok: false; error: string };
 
 export function parseArgs(argv: readonly string[]): ParseResult {
-  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, ignored: [] };
+  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false, pidFile: null, ignored: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -76,6 +85,14 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case '--dump-json': opts.dumpJson = true; break;
       case '-h': case '--help': opts.help = true; break;
       case '-v': case '--version': opts.version = true; break;
+      case '-l': case '--log-console': opts.logConsole = true; break;
+      case '-D': case '--log-detail': opts.logDetail = true; break;
+      case '-p': case '--pid': {
+        const v = value();
+        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
+        opts.pidFile = v;
+        break;
+      }
       case '-f': case '--use-file': {
         const v = value();
         if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
@@ -172,12 +189,10 @@ export async function main(argv: string[]): Promise<number> {
     if (o.dumpJson) process.stdout.write(JSON.stringify(r.config, null, 2) + '\n');
     return o.configTest ? r.exitCode : r.exitCode === 2 ? 2 : 0;
   }
-  // The daemon (composition root) lives in main.ts; loaded lazily so `-t` never needs the addon.
-  const daemonPath = './main.js';
-  const daemon = (await import(daemonPath).catch(() => null)) as { runDaemon?: (o: CliOptions) => Promise<number> } | null;
-  if (!daemon?.runDaemon) {
-    process.stderr.write('keepalived-ts: the daemon is not available in this build; use -t to check a configuration\n');
-    return 1;
-  }
-  return daemon.runDaemon(o);
+  // The daemon (composition root) is loaded lazily so `-t` never needs the native addon.
+  const { runDaemon } = await import('./main.js');
+  return runDaemon({
+    configPath: o.file, configId: o.configId ?? shortHostname(), allConfig: o.allConfig,
+    logConsole: o.logConsole, logDetail: o.logDetail, pidFile: o.pidFile,
+  });
 }

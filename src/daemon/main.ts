@@ -1,0 +1,93 @@
+/**
+ * The composition root: loads the config, opens the kernel interfaces, starts the VRRP service and
+ * the notifiers, and handles signals. Only this module (with cli.ts) reads process.*, loads the
+ * native addon and creates the pino root.
+ */
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { systemClock } from '../common/clock.js';
+import type { Logger } from '../common/log.js';
+import { formatDiagnostic } from '../config/diagnostics.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/model.js';
+import { loadNative } from '../net/native.js';
+import { dialRtnl, openRtnlMonitor } from '../net/rtnl.js';
+import { fsConfigSource } from './config-source.js';
+import { createRootLogger } from './logger.js';
+import { wireNotify } from './notify-wiring.js';
+import { Teardown } from './teardown.js';
+import { VrrpService } from './vrrp-service.js';
+
+export interface DaemonOptions {
+  configPath: string;
+  configId: string;
+  allConfig: boolean;
+  logConsole: boolean;
+  logDetail: boolean;
+  pidFile: string | null;
+}
+
+/** Bound on the whole graceful stop (priority-0 adverts, VIP removal, mail drain). */
+const STOP_BUDGET_MS = 5_000;
+
+export interface RunningDaemon {
+  config: Config;
+  vrrp: VrrpService;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(o: DaemonOptions, log: Logger): Promise<RunningDaemon> {
+  const loaded = loadConfig(o.configPath, { source: fsConfigSource(), configId: o.configId, allConfig: o.allConfig });
+  for (const d of loaded.diags) (d.sev === 'error' ? log.error.bind(log) : log.warn.bind(log))({ code: d.code }, formatDiagnostic(d));
+  if (loaded.exitCode === 2 || !loaded.config) {
+    throw Object.assign(new Error(`configuration ${o.configPath} cannot be used`), { exitCode: loaded.exitCode || 1 });
+  }
+  const config = loaded.config;
+  const clock = systemClock;
+  const teardown = new Teardown();
+  try {
+    const native = loadNative();
+    const rtnl = await dialRtnl({ clock, log });
+    teardown.own('rtnetlink', () => rtnl.close());
+    const notify = wireNotify(config, { clock, log });
+    if (notify.queue) { const q = notify.queue; teardown.own('mail queue', () => q.drain(2_000)); }
+    const vrrp = await VrrpService.start(config, { native, rtnl, clock, log, onStateChange: (ev) => void notify.handle(ev) });
+    teardown.own('vrrp', () => vrrp.stop());
+    const monitor = await openRtnlMonitor({ clock, log, onEvent: (e) => vrrp.onLinkEvent(e) });
+    teardown.own('rtnetlink monitor', () => monitor.close());
+    log.info({ instances: config.vrrpInstances.length }, 'keepalived-ts started');
+    return { config, vrrp, stop: () => teardown.runReverse(log) };
+  } catch (err) {
+    await teardown.runReverse(log);
+    throw err;
+  }
+}
+
+/** Runs until SIGTERM/SIGINT; returns the process exit code. */
+export async function runDaemon(o: DaemonOptions): Promise<number> {
+  const log = createRootLogger({ text: o.logConsole, level: o.logDetail ? 'debug' : 'info' });
+  let daemon: RunningDaemon;
+  try {
+    daemon = await startDaemon(o, log);
+  } catch (err) {
+    log.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    return (err as { exitCode?: number }).exitCode ?? 1;
+  }
+  if (o.pidFile) writeFileSync(o.pidFile, `${process.pid}\n`);
+  return await new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`Stopping (${sig})`);
+      const hardStop = setTimeout(() => { log.error('graceful stop took too long; exiting'); resolve(1); }, STOP_BUDGET_MS);
+      void daemon.stop().then(() => {
+        clearTimeout(hardStop);
+        if (o.pidFile) { try { unlinkSync(o.pidFile); } catch { /* already gone */ } }
+        log.info('Stopped');
+        resolve(0);
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * Builds the notify dispatcher from the config: notify scripts of instances / sync groups / real
+ * servers, and SMTP alert mails through a retrying queue. The config model has already resolved
+ * each object's smtp_alert (with our decided default: VRRP mails on when mail is configured).
+ */
+import { hostname, userInfo } from 'node:os';
+import type { Clock } from '../common/clock.js';
+import type { Logger } from '../common/log.js';
+import type { Config, NotifyScripts, ScriptRef } from '../config/model.js';
+import type { HaEvent } from '../notify/events.js';
+import { NotifyDispatcher } from '../notify/dispatch.js';
+import { MailQueue } from '../notify/mail-queue.js';
+import { AlertNotifier } from '../notify/notifier.js';
+import { ScriptRunner, type VrrpNotifyScripts } from '../notify/scripts.js';
+import { mailEnabled, withKeepalivedDefaults, type MailSettings } from '../notify/settings.js';
+import { createSmtpMailer } from '../notify/smtp-nodemailer.js';
+import { nodeSpawn } from '../notify/spawn-node.js';
+
+function vrrpScripts(n: NotifyScripts): VrrpNotifyScripts {
+  const pick = (s: ScriptRef | null) => (s ? s.argv : undefined);
+  const entries = Object.entries({
+    master: pick(n.master), backup: pick(n.backup), fault: pick(n.fault), stop: pick(n.stop), deleted: pick(n.deleted), notify: pick(n.any),
+  }).filter(([, v]) => v !== undefined);
+  return { ...Object.fromEntries(entries), ...(n.deleted ? { reportDeleted: true } : {}) };
+}
+
+export function mailSettingsOf(cfg: Config): MailSettings {
+  const g = cfg.globalDefs;
+  const host = hostname();
+  return withKeepalivedDefaults({
+    to: g.notificationEmail,
+    ...(g.notificationEmailFrom ? { from: g.notificationEmailFrom } : {}),
+    ...(g.smtpServer ? { server: g.smtpServer.host, port: g.smtpServer.port } : {}),
+    ...(g.smtpHeloName ? { helo: g.smtpHeloName } : {}),
+    connectTimeoutMs: g.smtpConnectTimeoutMs,
+    ...(g.routerId ? { routerId: g.routerId } : {}),
+  }, { hostname: host, user: userInfo().username });
+}
+
+export interface NotifyWiring {
+  dispatcher: NotifyDispatcher;
+  queue: MailQueue | null;
+  handle(ev: HaEvent): Promise<void>;
+}
+
+export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger }): NotifyWiring {
+  const log = d.log.child({ mod: 'notify' });
+  const settings = mailSettingsOf(cfg);
+  const queue = mailEnabled(settings) ? new MailQueue(createSmtpMailer(settings, log), d.clock, log) : null;
+  const alertEnabled = (ev: HaEvent): boolean => {
+    switch (ev.t) {
+      case 'vrrp-instance': return cfg.vrrpInstances.find((i) => i.name === ev.name)?.smtpAlert ?? false;
+      case 'vrrp-group': return cfg.syncGroups.find((g) => g.name === ev.name)?.smtpAlert ?? false;
+      case 'rs': return true;
+      case 'quorum': return false;
+      case 'daemon': return false;
+    }
+  };
+  const mail = queue ? new AlertNotifier({ settings, alertEnabled, queue, log, filters: { noEmailFaults: cfg.globalDefs.noEmailFaults } }) : undefined;
+  const runner = new ScriptRunner(nodeSpawn(process.env), d.clock, log);
+  const dispatcher = new NotifyDispatcher({
+    log,
+    ...(mail ? { mail } : {}),
+    scripts: {
+      runner,
+      targets: {
+        vrrpScripts: (kind, name) => {
+          const owner = kind === 'instance' ? cfg.vrrpInstances.find((i) => i.name === name) : cfg.syncGroups.find((g) => g.name === name);
+          return owner ? vrrpScripts(owner.notify) : undefined;
+        },
+        checkerScripts: () => undefined,
+      },
+    },
+  });
+  return { dispatcher, queue, handle: (ev) => dispatcher.handle(ev) };
+}

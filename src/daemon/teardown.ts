@@ -1,0 +1,28 @@
+/** One owner for side effects: undo steps run in reverse order, each awaited, failures logged. */
+import type { Logger } from '../common/log.js';
+
+export class Teardown {
+  private readonly steps: { name: string; undo: () => unknown }[] = [];
+
+  /** Registers an undo step right after the side effect it undoes succeeded. */
+  own(name: string, undo: () => unknown): void {
+    this.steps.push({ name, undo });
+  }
+
+  async runReverse(log: Logger, perStepMs = 5_000): Promise<void> {
+    while (this.steps.length > 0) {
+      const { name, undo } = this.steps.pop()!;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          Promise.resolve().then(undo),
+          new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${perStepMs} ms`)), perStepMs); }),
+        ]);
+      } catch (err) {
+        log.error({ err, step: name }, `teardown step ${name} failed`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+}

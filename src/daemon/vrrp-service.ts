@@ -1,0 +1,202 @@
+/**
+ * Runs the configured vrrp_instances on real sockets: one VRRP socket pair per (interface, family)
+ * shared by all its instances through a VRID router, VIPs over rtnetlink, gratuitous ARP / NA on a
+ * packet socket, interface state from rtnetlink events (link down → FAULT), and state changes handed
+ * to the notify dispatcher. Everything it opens is closed by stop().
+ */
+import type { Clock } from '../common/clock.js';
+import { formatIp, type Family } from '../common/ip.js';
+import type { Logger } from '../common/log.js';
+import type { Config } from '../config/model.js';
+import { sendGarp } from '../net/arp.js';
+import type { NativeNet } from '../net/native.js';
+import { sendUnsolicitedNa } from '../net/ndisc.js';
+import { isNetlinkError } from '../net/netlink/errors.js';
+import { PacketSocket } from '../net/packet-socket.js';
+import { IFF_UP, IFF_RUNNING, type Link } from '../net/rtnl-codec.js';
+import type { AddrSpec, Rtnl, RtnlEvent } from '../net/rtnl.js';
+import { VrrpSocket } from '../net/vrrp-socket.js';
+import type { VrrpInstanceStateEvent, VrrpFromState } from '../notify/events.js';
+import { VrrpInstance } from '../vrrp/instance.js';
+import type { Announcer, Notifier, RxPacket, StateNotification, VipManager, VrrpTransport } from '../vrrp/ports.js';
+import { VrrpRouter } from '../vrrp/router.js';
+import { SyncGroup } from '../vrrp/sync-group.js';
+import { toInstanceConfig, vipSpecs, type LinkFacts } from './vrrp-mapping.js';
+
+export interface VrrpServiceDeps {
+  native: NativeNet;
+  rtnl: Rtnl;
+  clock: Clock;
+  log: Logger;
+  onStateChange(ev: VrrpInstanceStateEvent): void;
+}
+
+interface Wire { sock: VrrpSocket; transport: VrrpTransport; router: VrrpRouter }
+
+/** A link counts as usable when it is administratively up and has carrier. */
+export const linkUsable = (l: Pick<Link, 'flags'>): boolean => (l.flags & IFF_UP) !== 0 && (l.flags & IFF_RUNNING) !== 0;
+
+export class VrrpService {
+  readonly instances = new Map<string, VrrpInstance>();
+  /** One socket pair and VRID router per (ifindex, family). */
+  private readonly wires = new Map<string, Wire>();
+  private readonly packetSockets = new Map<number, PacketSocket>();
+  private readonly links = new Map<string, LinkFacts & { usable: boolean }>();
+  private readonly vipsOf = new Map<string, AddrSpec[]>();
+  private readonly lastState = new Map<string, VrrpFromState>();
+  private readonly log: Logger;
+
+  private constructor(private readonly cfg: Config, private readonly d: VrrpServiceDeps) {
+    this.log = d.log.child({ mod: 'vrrp' });
+  }
+
+  static async start(cfg: Config, d: VrrpServiceDeps): Promise<VrrpService> {
+    const svc = new VrrpService(cfg, d);
+    try {
+      await svc.learnLinks();
+      svc.build();
+      // keepalived first removes VIPs left behind (e.g. by a crash) before entering BACKUP/FAULT;
+      // an instance that becomes MASTER adds them again.
+      for (const name of svc.instances.keys()) await svc.vipManager().remove(name);
+      for (const inst of svc.instances.values()) inst.start(!svc.interfaceUsable(inst));
+      return svc;
+    } catch (err) {
+      svc.closeSockets();
+      throw err;
+    }
+  }
+
+  private async learnLinks(): Promise<void> {
+    // One dump at a time per netlink socket (a second concurrent dump gets EBUSY).
+    const links = await this.d.rtnl.listLinks();
+    const addrs = await this.d.rtnl.listAddrs();
+    for (const l of links) {
+      this.links.set(l.name, {
+        index: l.index, name: l.name, mac: l.mac, usable: linkUsable(l),
+        addrs: addrs.filter((a) => a.index === l.index).map((a) => ({ family: a.family, address: a.address, flags: a.flags })),
+      });
+    }
+  }
+
+  private build(): void {
+    const lookup = (name: string) => this.links.get(name);
+    const groups = new Map<string, SyncGroup>();
+    for (const g of this.cfg.syncGroups) groups.set(g.name, new SyncGroup(g.name, (m) => this.log.info(m)));
+    for (const model of this.cfg.vrrpInstances) {
+      const ic = toInstanceConfig(model, this.cfg.globalDefs, lookup);
+      this.vipsOf.set(ic.name, vipSpecs(model, lookup));
+      const { router, transport } = this.transportFor(ic.ifindex, ic.ifname, ic.family, ic.srcIp, ic.unicastPeers.length === 0);
+      const inst = new VrrpInstance(ic, {
+        clock: this.d.clock, transport, vips: this.vipManager(), announcer: this.announcer(), notifier: this.notifier(), log: this.log,
+      });
+      router.add(inst);
+      this.instances.set(ic.name, inst);
+      this.lastState.set(ic.name, 'INIT');
+      const group = this.cfg.syncGroups.find((g) => g.members.includes(ic.name));
+      if (group) inst.joinGroup(groups.get(group.name)!);
+    }
+  }
+
+  private transportFor(ifindex: number, ifname: string, family: Family, src: Uint8Array, multicast: boolean): Wire {
+    const k = `${ifindex}/${family}`;
+    const known = this.wires.get(k);
+    if (known) return known;
+    const sock = VrrpSocket.open({ family, ifindex, ifname, src, multicast }, this.d.native);
+    const transport: VrrpTransport = {
+      send: (p) => { sock.send(p.payload, p.dst); },
+      onPacket: (h) => {
+        sock.receive({
+          onPacket: (dg) => h({ ifindex: dg.ifindex, family: dg.family, src: dg.src, dst: dg.dst, ttl: dg.ttl < 0 ? undefined : dg.ttl, payload: dg.payload } satisfies RxPacket),
+          onDrop: (reason) => this.log.debug({ ifname, reason }, 'VRRP datagram dropped at the IP layer'),
+        });
+        return () => {};
+      },
+    };
+    const wire = { sock, transport, router: new VrrpRouter(transport, this.log) };
+    this.wires.set(k, wire);
+    return wire;
+  }
+
+  private vipManager(): VipManager {
+    const each = async (instance: string, op: 'add' | 'del') => {
+      for (const spec of this.vipsOf.get(instance) ?? []) {
+        try {
+          if (op === 'add') await this.d.rtnl.addAddr(spec, { replace: true });
+          else await this.d.rtnl.delAddr(spec);
+        } catch (err) {
+          // Someone removed it already, or it was there: the wanted end state holds.
+          if (op === 'del' && isNetlinkError(err, 'EADDRNOTAVAIL')) continue;
+          this.log.error({ err, inst: instance }, `cannot ${op === 'add' ? 'add' : 'remove'} VIP ${formatIp(spec.address)}/${spec.prefix}`);
+        }
+      }
+    };
+    return { add: (i) => each(i, 'add'), remove: (i) => each(i, 'del') };
+  }
+
+  private announcer(): Announcer {
+    return {
+      announce: (instance, addr) => {
+        const inst = this.instances.get(instance);
+        const spec = this.vipsOf.get(instance)?.find((s) => s.address.length === addr.length && s.address.every((b, i) => b === addr[i]));
+        const ifindex = spec?.index ?? inst?.cfg.ifindex;
+        const link = [...this.links.values()].find((l) => l.index === ifindex);
+        if (!link?.mac || ifindex === undefined) return; // no Ethernet address: nothing to announce with
+        try {
+          let ps = this.packetSockets.get(ifindex);
+          if (!ps) { ps = PacketSocket.open(ifindex, this.d.native); this.packetSockets.set(ifindex, ps); }
+          if (addr.length === 4) sendGarp(ps, { ip: addr, mac: link.mac });
+          else sendUnsolicitedNa(ps, { target: addr, mac: link.mac });
+        } catch (err) {
+          this.log.warn({ err, inst: instance }, `gratuitous ARP/NA for ${formatIp(addr)} failed`);
+        }
+      },
+    };
+  }
+
+  private notifier(): Notifier {
+    return {
+      notify: (n: StateNotification) => {
+        const from = this.lastState.get(n.instance) ?? 'INIT';
+        this.lastState.set(n.instance, n.state);
+        this.d.onStateChange({ t: 'vrrp-instance', name: n.instance, from, to: n.state, priority: n.priority });
+      },
+    };
+  }
+
+  private interfaceUsable(inst: VrrpInstance): boolean {
+    return this.links.get(inst.cfg.ifname)?.usable ?? false;
+  }
+
+  /** Feeds rtnetlink events: an instance's interface losing carrier or going down puts it in FAULT. */
+  onLinkEvent(e: RtnlEvent): void {
+    const update = (l: Link) => {
+      const known = this.links.get(l.name);
+      if (known) known.usable = linkUsable(l);
+    };
+    if (e.t === 'link') update(e.link);
+    else if (e.t === 'resync') e.links.forEach(update);
+    else return;
+    for (const inst of this.instances.values()) {
+      const usable = this.interfaceUsable(inst);
+      if (inst.runtime.faulted === usable) {
+        this.log.info(`(${inst.name}) interface ${inst.cfg.ifname} ${usable ? 'is up' : 'is down'}`);
+        inst.setFault(!usable);
+      }
+    }
+  }
+
+  /** Graceful stop: priority-0 adverts from MASTERs, VIPs removed, sockets closed. */
+  async stop(): Promise<void> {
+    for (const inst of this.instances.values()) inst.shutdown();
+    // VIP removal runs through rtnetlink asynchronously; give it a moment before closing.
+    await Promise.all([...this.instances.keys()].map((i) => this.vipManager().remove(i)));
+    this.closeSockets();
+  }
+
+  private closeSockets(): void {
+    for (const w of this.wires.values()) { w.router.close(); w.sock.close(); }
+    for (const p of this.packetSockets.values()) p.close();
+    this.wires.clear();
+    this.packetSockets.clear();
+  }
+}

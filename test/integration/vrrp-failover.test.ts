@@ -1,0 +1,161 @@
+/**
+ * VRRP failover on the wire: directors in network namespaces on one bridge, an observer namespace
+ * capturing VRRP and ARP. keepalived-ts against itself and against real keepalived (issue 4).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  crash, requireDirectorPrerequisites, startDirector, stopGracefully, vipsOn, vrrpConf, waitForVip, type Director,
+} from './helpers/directors.js';
+import { createLab, sleep, type Lab } from './helpers/netns.js';
+
+const VIP = '10.99.0.200';
+const VIP_CIDR = `${VIP}/24`;
+let lab: Lab;
+let running: Director[] = [];
+
+const start = (ns: string, kind: 'kts' | 'keepalived', conf: string) => {
+  const d = startDirector(lab, ns, kind, conf);
+  running.push(d);
+  return d;
+};
+
+beforeAll(async () => {
+  requireDirectorPrerequisites(['kts', 'keepalived']);
+  lab = await createLab('vrrp', {
+    namespaces: ['d1', 'd2', 'obs'],
+    bridge: [
+      { ns: 'd1', ifname: 'eth0', addrs: ['10.99.0.11/24'] },
+      { ns: 'd2', ifname: 'eth0', addrs: ['10.99.0.12/24'] },
+      { ns: 'obs', ifname: 'eth0', addrs: ['10.99.0.100/24'] },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await lab?.cleanup();
+});
+
+beforeEach(async () => {
+  for (const d of running) d.proc.kill();
+  await Promise.all(running.map((d) => d.proc.exited));
+  running = [];
+  // A crashed director leaves its VIP behind; start every scenario from a clean wire.
+  for (const ns of ['d1', 'd2']) {
+    await lab.exec(ns, ['ip', 'addr', 'del', VIP_CIDR, 'dev', 'eth0'], { allowFail: true });
+    await lab.exec(ns, ['ip', 'link', 'set', 'eth0', 'up']);
+  }
+  for (const p of ['p0', 'p1']) await lab.exec('br', ['ip', 'link', 'set', p, 'master', 'br0', 'up']);
+});
+
+const macOf = (ns: string) => lab.mac(ns, 'eth0');
+
+describe('keepalived-ts pair', () => {
+  it('SIGKILLed master: the backup takes the VIP and announces it with a gratuitous ARP; the master preempts back on restart', async () => {
+    const masterConf = vrrpConf({ state: 'MASTER', priority: 150, auth: 'secret1', vip: VIP_CIDR });
+    const m = start('d1', 'kts', masterConf);
+    const b = start('d2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, auth: 'secret1', vip: VIP_CIDR }));
+    await waitForVip(lab, 'd1', VIP, true, 10_000);
+    await b.proc.waitFor(/Entering BACKUP STATE/, 5_000);
+    expect(await vipsOn(lab, 'd2')).not.toContain(VIP);
+
+    const cap = await lab.tcpdump('obs', 'eth0', ['arp', 'and', 'host', VIP], { timeoutMs: 20_000 });
+    crash(m);
+    await waitForVip(lab, 'd2', VIP, true, 6_000);
+    await sleep(300);
+    const arp = await cap.stop();
+    expect(arp).toContain(`${await macOf('d2')} > ff:ff:ff:ff:ff:ff`);
+    expect(arp).toMatch(new RegExp(`Request who-has ${VIP.replaceAll('.', '\\.')} .*tell ${VIP.replaceAll('.', '\\.')}`));
+
+    // The restarted master waits a full Master_Down_Interval (its peer's adverts are lower), then preempts.
+    const again = start('d1', 'kts', masterConf);
+    await again.proc.waitFor(/Entering MASTER STATE/, 15_000);
+    await waitForVip(lab, 'd2', VIP, false, 3_000);
+    expect(await vipsOn(lab, 'd1')).toContain(VIP);
+  });
+
+  it('nopreempt: a higher-priority director that comes back does not take the VIP', async () => {
+    const low = start('d2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, vip: VIP_CIDR, nopreempt: true }));
+    await waitForVip(lab, 'd2', VIP, true, 10_000);
+    await low.proc.waitFor(/Entering MASTER STATE/, 1_000);
+    const high = start('d1', 'kts', vrrpConf({ state: 'BACKUP', priority: 150, vip: VIP_CIDR, nopreempt: true }));
+    await high.proc.waitFor(/Entering BACKUP STATE/, 5_000);
+    await sleep(5_000); // more than its Master_Down_Interval (3 s + skew)
+    expect(await vipsOn(lab, 'd2')).toContain(VIP);
+    expect(await vipsOn(lab, 'd1')).not.toContain(VIP);
+  });
+
+  it('SIGTERM: the master sends priority 0 and the backup takes over within about the skew time', async () => {
+    const m = start('d1', 'kts', vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR }));
+    const b = start('d2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, vip: VIP_CIDR }));
+    await waitForVip(lab, 'd1', VIP, true, 10_000);
+    await b.proc.waitFor(/Entering BACKUP STATE/, 5_000);
+    await sleep(1_200);
+    const cap = await lab.tcpdump('obs', 'eth0', ['proto', '112'], { timeoutMs: 20_000 });
+    const t0 = Date.now();
+    await stopGracefully(m);
+    await waitForVip(lab, 'd2', VIP, true, 3_000);
+    const takeoverMs = Date.now() - t0;
+    expect(await vipsOn(lab, 'd1')).not.toContain(VIP);
+    const wire = await cap.stop();
+    expect(wire).toMatch(/10\.99\.0\.11 > 224\.0\.0\.18: VRRPv2, Advertisement, vrid 51, prio 0/);
+    // Skew_Time for priority 100 is (256-100)/256 s ≈ 0.61 s; allow for process and poll latency.
+    expect(takeoverMs).toBeLessThan(1_500);
+  });
+
+  it('link down on the master: FAULT, VIP released, the backup takes over', async () => {
+    const m = start('d1', 'kts', vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR }));
+    start('d2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, vip: VIP_CIDR }));
+    await waitForVip(lab, 'd1', VIP, true, 10_000);
+    await lab.exec('d1', ['ip', 'link', 'set', 'eth0', 'down']);
+    await m.proc.waitFor(/Entering FAULT STATE/, 3_000);
+    await waitForVip(lab, 'd2', VIP, true, 6_000);
+  });
+
+  it('partition and heal: after the bridge port comes back exactly one master holds the VIP and re-announces it', async () => {
+    start('d1', 'kts', vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR }));
+    start('d2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, vip: VIP_CIDR }));
+    await waitForVip(lab, 'd1', VIP, true, 10_000);
+    // Detach d1's port from the bridge: d1 keeps carrier (no FAULT) but hears nothing.
+    await lab.exec('br', ['ip', 'link', 'set', 'p0', 'nomaster']);
+    await waitForVip(lab, 'd2', VIP, true, 6_000);
+    expect(await vipsOn(lab, 'd1')).toContain(VIP); // split brain while partitioned
+    const cap = await lab.tcpdump('obs', 'eth0', ['arp', 'and', 'host', VIP], { timeoutMs: 20_000 });
+    await lab.exec('br', ['ip', 'link', 'set', 'p0', 'master', 'br0']);
+    await waitForVip(lab, 'd2', VIP, false, 6_000);
+    await sleep(500);
+    expect(await vipsOn(lab, 'd1')).toContain(VIP);
+    expect(await cap.stop()).toContain(`${await macOf('d1')} > ff:ff:ff:ff:ff:ff`);
+  });
+});
+
+describe('interoperation with keepalived 2.2.7', () => {
+  for (const v of [{ version: 2 as const, auth: 'pw' }, { version: 3 as const }]) {
+    it(`VRRPv${v.version}: keepalived MASTER + keepalived-ts BACKUP, failover both ways`, async () => {
+      const ka = start('d1', 'keepalived', vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR, ...v }));
+      const kts = start('d2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, vip: VIP_CIDR, ...v }));
+      await waitForVip(lab, 'd1', VIP, true, 10_000);
+      await kts.proc.waitFor(/Entering BACKUP STATE/, 5_000);
+      await sleep(2_500); // keepalived-ts keeps accepting keepalived's adverts: no takeover
+      expect(await vipsOn(lab, 'd2')).not.toContain(VIP);
+      crash(ka);
+      await waitForVip(lab, 'd2', VIP, true, 6_000);
+      const ka2 = start('d1', 'keepalived', vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR, ...v }));
+      await ka2.proc.waitFor(/Entering MASTER STATE/, 15_000);
+      await waitForVip(lab, 'd2', VIP, false, 3_000);
+    });
+
+    it(`VRRPv${v.version}: keepalived-ts MASTER + keepalived BACKUP, failover both ways`, async () => {
+      const kts = start('d1', 'kts', vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR, ...v }));
+      const ka = start('d2', 'keepalived', vrrpConf({ state: 'BACKUP', priority: 100, vip: VIP_CIDR, ...v }));
+      await waitForVip(lab, 'd1', VIP, true, 10_000);
+      await ka.proc.waitFor(/Entering BACKUP STATE/, 5_000);
+      await sleep(2_500);
+      expect(await vipsOn(lab, 'd2')).not.toContain(VIP);
+      crash(kts);
+      await waitForVip(lab, 'd2', VIP, true, 6_000);
+      const kts2 = start('d1', 'kts', vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR, ...v }));
+      await kts2.proc.waitFor(/Entering MASTER STATE/, 15_000);
+      await waitForVip(lab, 'd2', VIP, false, 3_000);
+    });
+  }
+});
