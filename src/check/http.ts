@@ -98,9 +98,15 @@ function checkUrl(spec: HttpProbeSpec, url: HttpUrlSpec, signal?: AbortSignal): 
     };
     const onAbort = (): void => done({ ok: false, reason: 'aborted' });
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let armedAt = 0; // bumps on every re-arm, so a verdict pending from an older deadline is dropped
     const rearm = (): void => {
       clearTimeout(timer);
-      timer = setTimeout(() => done({ ok: false, reason: `timeout on ${url.path}` }), spec.connectTimeoutMs);
+      const mine = ++armedAt;
+      // One more loop turn before the verdict, so data that arrived during an event-loop stall counts.
+      const expire = (): void => {
+        if (mine === armedAt) done({ ok: false, reason: `timeout on ${url.path}` });
+      };
+      timer = setTimeout(() => setImmediate(expire), spec.connectTimeoutMs);
     };
     rearm();
     req.on('socket', (sock) => sock.once(tls ? 'secureConnect' : 'connect', rearm));

@@ -27,7 +27,9 @@ export function tcpConnect(spec: TcpProbeSpec, signal?: AbortSignal): Promise<Pr
       resolve(r);
     };
     const onAbort = (): void => done({ ok: false, reason: 'aborted' });
-    const timer = setTimeout(() => done({ ok: false, reason: 'timeout' }), spec.connectTimeoutMs);
+    // The verdict waits one more loop turn (setImmediate runs after I/O polling): if our event loop
+    // was stalled past the deadline, a handshake the kernel already completed still counts.
+    const timer = setTimeout(() => setImmediate(() => done({ ok: false, reason: 'timeout' })), spec.connectTimeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     sock.once('connect', () => done({ ok: true, reason: 'connected' }));
     sock.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: err.code ?? err.message }));
