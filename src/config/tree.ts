@@ -98,22 +98,34 @@ function locOf(line: LogicalLine, offset: number): SrcLoc {
   return { file: line.file, line: line.line, col: line.text.colAt(Math.min(offset, Math.max(0, line.text.length - 1))) };
 }
 
-function toNodes(raw: readonly RawStmt[], lines: readonly LogicalLine[]): ConfNode[] {
-  return raw.map((s) => toNode(s, lines));
-}
-
-function toNode(s: RawStmt, lines: readonly LogicalLine[]): ConfNode {
-  const line = lines[s.head.lineIdx]!;
-  const headEnd = s.head.offset + s.head.value.length + (s.head.type === 'qword' ? 2 : 0);
+/**
+ * Builds ConfNodes from a parsed shape: shape tokens are placeholders whose `offset` is the
+ * position of the real token in `tokens`, counted from `from`.
+ */
+function toNode(s: RawStmt, tokens: readonly ConfToken[], from: number, lines: readonly LogicalLine[]): ConfNode {
+  const head = tokens[from + s.head.offset]!;
+  const line = lines[head.lineIdx]!;
+  const args: string[] = [];
+  const argAt: SrcLoc[] = [];
+  for (const a of s.args) {
+    const t = tokens[from + a.offset]!;
+    args.push(t.value);
+    argAt.push(locOf(t.lineIdx === head.lineIdx ? line : lines[t.lineIdx]!, t.offset));
+  }
+  const headEnd = head.offset + head.value.length + (head.type === 'qword' ? 2 : 0);
   const node: ConfNode = {
-    keyword: s.head.value,
-    args: s.args.map((a) => a.value),
-    argAt: s.args.map((a) => locOf(lines[a.lineIdx]!, a.offset)),
-    rawArgs: line.text.text.slice(headEnd).trimStart(),
-    at: locOf(line, s.head.offset),
-    block: s.block ? toNodes(s.block.body, lines) : null,
+    keyword: head.value,
+    args,
+    argAt,
+    rawArgs: headEnd >= line.text.length ? '' : line.text.text.slice(headEnd).trimStart(),
+    at: locOf(line, head.offset),
+    block: null,
   };
-  if (s.block) node.blockAt = locOf(lines[s.block.open.lineIdx]!, s.block.open.offset);
+  if (s.block) {
+    const open = tokens[from + s.block.open.offset]!;
+    node.block = s.block.body.map((b) => toNode(b, tokens, from, lines));
+    node.blockAt = locOf(lines[open.lineIdx]!, open.offset);
+  }
   return node;
 }
 
@@ -140,14 +152,7 @@ class StatementParser {
       shape = this.parseShape(tokens, from, to);
       if (this.shapes.size < MAX_CACHED_SHAPES) this.shapes.set(key, shape);
     }
-    if (typeof shape === 'string') return shape;
-    const real = (t: ConfToken): ConfToken => tokens[from + t.offset]!;
-    const instantiate = (s: RawStmt): RawStmt => ({
-      head: real(s.head),
-      args: s.args.map(real),
-      block: s.block ? { open: real(s.block.open), body: s.block.body.map(instantiate) } : null,
-    });
-    return shape.map(instantiate);
+    return shape;
   }
 
   private parseShape(tokens: readonly ConfToken[], from: number, to: number): RawStmt[] | string {
@@ -183,7 +188,7 @@ export function buildTree(rootPath: string, opts: TreeOptions): TreeResult {
       diags.push(frontEndDiag('KA_CONF_INTERNAL', locOf(pre.lines[first.lineIdx]!, first.offset), `Internal parser error (${parsed}) - statement skipped`));
       continue;
     }
-    for (const s of parsed) nodes.push(toNode(s, pre.lines));
+    for (const s of parsed) nodes.push(toNode(s, balanced.tokens, from, pre.lines));
   }
   return { nodes, diags, files: pre.files };
 }

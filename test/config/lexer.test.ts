@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import nearley from 'nearley';
 import { describe, expect, it } from 'vitest';
 import compiled from '../../src/config/generated/grammar.js';
-import { createLineLexer, grammarTokens, lexLine, TokenStream, type ConfToken } from '../../src/config/lexer.js';
+import { createLineLexer, grammarTokens, lexLine, lexPlainInto, lexWithMoo, TokenStream, type ConfToken } from '../../src/config/lexer.js';
 
 const lex = (text: string) => lexLine(createLineLexer(), text, 0);
 const values = (text: string) => lex(text).tokens.map((t) => `${t.type}:${t.value}@${t.offset}`);
@@ -33,6 +34,21 @@ describe('lexLine (keepalived word splitting)', () => {
   it('lexes braces as their own tokens', () => {
     expect(lex('{').tokens.map((t) => t.type)).toEqual(['lbrace']);
     expect(lex('}').tokens.map((t) => t.type)).toEqual(['rbrace']);
+  });
+
+  it('splits quote-free lines on the fast path exactly as the moo rules do', () => {
+    const lexer = createLineLexer();
+    const chars = fc.constantFrom('a', 'b', '1', '.', '/', ' ', '\t', '\f', '\v', '\r', '{', '}', "'", '\\', '$', 'é', '-');
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 40 }).map((cs) => cs.join('')), (text) => {
+        const fast: ConfToken[] = [];
+        const slow: ConfToken[] = [];
+        lexPlainInto(text, 3, fast);
+        expect(lexWithMoo(lexer, text, 3, slow)).toBeNull();
+        expect(fast).toEqual(slow);
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
   });
 
   it('creates independent lexers', () => {
