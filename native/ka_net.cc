@@ -225,6 +225,8 @@ class Poller : public Napi::ObjectWrap<Poller> {
       const char* name = uv_err_name(status);
       args.push_back(Napi::String::New(env, name ? name : "EIO"));
     }
+    // Hold the wrapper while JS runs: the handler may close() it and drop every JS reference.
+    self->Ref();
     // MakeCallback runs the microtask queue, so awaited requests continue right away.
     self->callback_.MakeCallback(env.Global(), args, *self->context_);
     // A throw inside the handler would otherwise stay pending until an unrelated N-API call.
@@ -237,6 +239,7 @@ class Poller : public Napi::ObjectWrap<Poller> {
     if (status < 0 && self->handle_ != nullptr && self->handle_->data == self) {
       uv_poll_start(self->handle_, UV_READABLE, &Poller::OnPoll);
     }
+    self->Unref();
   }
 
   void StopHandle() {
