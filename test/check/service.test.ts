@@ -66,17 +66,26 @@ describe('HealthService (fake clock, fake probes)', () => {
     expect(clock.pending()).toBe(0);
   });
 
-  it('reconfigure keeps checker state: a down server stays down without re-checking from scratch', async () => {
-    const { clock, healthy, events, svc } = setup();
+  it('reconfigure keeps checker state: a down server stays down (no new events) and later recovers; new servers join', async () => {
+    const { clock, healthy, events, desired, svc } = setup();
     healthy.set('10.0.0.1', false);
     svc.start();
     await runFor(clock, 1500, 10);
     expect(events).toEqual([{ t: 'rs-down', vs: 'TCP 192.168.0.1:80', rs: '10.0.0.1:80' }]);
     const next = cfg();
-    next[0] = { ...next[0]!, quorum: 1, realServers: next[0]!.realServers.map((r) => ({ ...r })) };
+    const third = { ...next[0]!.realServers[1]!, addr: '10.0.0.3', checkers: [{ timing, probe: { kind: 'TCP_CHECK' as const, connectIp: '10.0.0.3', connectPort: 80, connectTimeoutMs: 500 } }] };
+    next[0] = { ...next[0]!, realServers: [...next[0]!.realServers, third] };
     svc.reconfigure(next);
-    expect(svc.desired().get('TCP 192.168.0.1:80')!.map((d) => d.addr)).toEqual(['10.0.0.2']);
-    expect(svc.shutdownEvents(new Set(['TCP 192.168.0.1:80'])).map((e) => e.t)).toEqual(['rs-down', 'quorum-down']);
+    // kept: 10.0.0.1 still down, not re-added; new 10.0.0.3 present at once (no alpha)
+    expect(svc.desired().get('TCP 192.168.0.1:80')!.map((d) => d.addr)).toEqual(['10.0.0.2', '10.0.0.3']);
+    expect(desired.at(-1)![1].map((d) => d.addr)).toEqual(['10.0.0.2', '10.0.0.3']);
+    await runFor(clock, 10_000, 10);
+    expect(events).toHaveLength(1); // still failing, already down: nothing new
+    healthy.set('10.0.0.1', true);
+    await runFor(clock, 5000, 10);
+    expect(events.at(-1)).toEqual({ t: 'rs-up', vs: 'TCP 192.168.0.1:80', rs: '10.0.0.1:80' });
+    expect(svc.stats().checkers).toBe(3);
+    expect(svc.shutdownEvents(new Set(['TCP 192.168.0.1:80'])).map((e) => e.t)).toEqual(['rs-down', 'rs-down', 'rs-down', 'quorum-down']);
     svc.stop();
   });
 
