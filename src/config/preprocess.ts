@@ -335,8 +335,7 @@ class Preprocessor {
     let i = 2;
     while (i < text.length && NAME_CHAR.test(text[i]!)) i++;
     const name = text.slice(1, i);
-    while (text[i] === ' ' || text[i] === '\t') i++;
-    if (text[i] !== '=') return false;
+    if (text[i] !== '=') return false; // `$NAME =` is not a definition (keepalived 2.2.7)
     i++;
     while (text[i] === ' ' || text[i] === '\t') i++;
     let value = text.slice(i);

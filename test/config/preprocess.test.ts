@@ -98,8 +98,10 @@ describe('parameters', () => {
     expect(main('$A=1\ny ${NOPE} z').texts).toEqual(['y $', '{', 'NOPE', '}', 'z']);
   });
 
-  it('allows blanks before = and redefinition', () => {
-    expect(main('$A = 1\na $A\n$A=2\na $A').texts).toEqual(['a 1', 'a 2']);
+  it('allows redefinition but no blank before = (then it is an ordinary line)', () => {
+    expect(main('$A=1\na $A\n$A=2\na $A').texts).toEqual(['a 1', 'a 2']);
+    expect(main('$B = 1\nb $B').texts).toEqual(['$B = 1', 'b $B']);
+    expect(main('$C= 1\nc $C').texts).toEqual(['c 1']);
   });
 
   it('points substituted text at the $ that produced it', () => {
