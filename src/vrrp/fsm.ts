@@ -294,7 +294,8 @@ function onPriority(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'priority' }>, c
   const n: VrrpRuntime = { ...s, effectivePriority: ev.effective };
   if (s.state === 'BACKUP' && s.downAt !== undefined) {
     // Shift the pending expiry by the change of Master_Down_Interval (vrrp_set_effective_priority).
-    n.downAt = s.downAt + downIntervalMs(n, cfg) - downIntervalMs(s, cfg);
+    // A higher priority may move it into the past: then it is due now.
+    n.downAt = Math.max(ev.now, s.downAt + downIntervalMs(n, cfg) - downIntervalMs(s, cfg));
     fx.push({ t: 'arm', timer: 'masterDown', at: n.downAt });
   }
   return { state: n, effects: fx };

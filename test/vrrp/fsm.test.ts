@@ -218,6 +218,8 @@ describe('FAULT and priority changes', () => {
     expect(s.effectivePriority).toBe(150);
     expect(s.downAt).toBe(3609.375 - (609.375 - 414.062));
     expect(effects[0]).toEqual({ t: 'log', level: 'info', msg: 'Changing effective priority from 100 to 150' });
+    // shifted into the past: due at once
+    expect(run(base, [{ t: 'priority', now: 3500, effective: 250 }], b).s.downAt).toBe(3500);
   });
   it('MASTER adverts carry the new effective priority; the owner never changes priority', () => {
     const m = run(base, [{ t: 'priority', now: 4000, effective: 80 }], masterAt(3609.375)).s;

@@ -365,6 +365,6 @@ describe('invariants under random event sequences', () => {
         check();
         expect(a.inst.state).toBe('STOP');
       }
-    }), { numRuns: 300 });
+    }), { numRuns: 500 });
   });
 });
