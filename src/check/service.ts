@@ -6,6 +6,7 @@
 import { systemClock, type Clock } from '../common/clock.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import { applyReport, buildHealth, desiredTable, reloadHealth, type HealthModel } from './health.js';
+import { runDnsCheck } from './dns.js';
 import { runHttpCheck } from './http.js';
 import { runMiscCheck, type MiscOptions } from './misc.js';
 import { CheckRunner, type CheckerReport } from './runner.js';
@@ -22,6 +23,8 @@ export function defaultProbe(spec: ProbeSpec, misc: MiscOptions = {}): Probe {
       return (signal) => runHttpCheck(spec, signal);
     case 'MISC_CHECK':
       return (signal) => runMiscCheck(spec, signal, misc);
+    case 'DNS_CHECK':
+      return (signal) => runDnsCheck(spec, signal);
   }
 }
 

@@ -70,7 +70,17 @@ export interface MiscProbeSpec {
   runAs?: { uid: number; gid: number };
 }
 
-export type ProbeSpec = TcpProbeSpec | HttpProbeSpec | MiscProbeSpec;
+/** DNS_CHECK: one UDP query; any reply with our id, QR set and rcode 0 is success. */
+export interface DnsProbeSpec extends ConnectTarget {
+  kind: 'DNS_CHECK';
+  /** `type` (A, NS, CNAME, SOA, MX, TXT, AAAA), default SOA. */
+  queryType: DnsQueryType;
+  /** `name`, default "." (the root). */
+  name: string;
+}
+export type DnsQueryType = 'A' | 'NS' | 'CNAME' | 'SOA' | 'MX' | 'TXT' | 'AAAA';
+
+export type ProbeSpec = TcpProbeSpec | HttpProbeSpec | MiscProbeSpec | DnsProbeSpec;
 export type CheckerKind = ProbeSpec['kind'];
 
 export interface CheckerCfg {
@@ -145,6 +155,8 @@ export function probeIdentity(p: ProbeSpec): string {
         JSON.stringify(p.urls.map((u) => [u.path, u.statusCodes ?? null, u.digest ?? null, u.virtualhost ?? null]));
     case 'MISC_CHECK':
       return `MISC ${JSON.stringify(p.argv)} dyn=${p.dynamic} as=${p.runAs ? `${p.runAs.uid}:${p.runAs.gid}` : '-'}`;
+    case 'DNS_CHECK':
+      return `DNS ${targetId(p)} ${p.queryType} ${p.name}`;
   }
 }
 
