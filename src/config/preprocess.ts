@@ -267,6 +267,8 @@ class Preprocessor {
   /** Handles the text up to its first brace; returns what is left of the line (or null). */
   private expandAndSplit(input: MappedText, ctx: Ctx, depth: number, extras: MappedText[]): MappedText | null {
     let t = input;
+    // keepalived looks at `@` once, and again only after a substitution changed the line.
+    let conditionalAllowed = true;
     for (let round = 0; ; round++) {
       if (t.length === 0) return null;
       if (round > MAX_RECURSION) {
@@ -274,10 +276,11 @@ class Preprocessor {
         return null;
       }
       const c0 = t.text[0];
-      if (c0 === '@') {
+      if (c0 === '@' && conditionalAllowed) {
         const kept = this.conditional(t);
         if (kept === null) return null;
         t = kept;
+        conditionalAllowed = false;
         continue;
       }
       if (c0 === '$' && this.tryDefinition(t.text)) return null;
@@ -289,6 +292,7 @@ class Preprocessor {
         const r = this.substitute(t, ctx, extras);
         if (r !== t) {
           t = r;
+          conditionalAllowed = true;
           continue;
         }
       }

@@ -84,6 +84,12 @@ describe('conditional lines', () => {
     expect(main(text, {}, { configId: 'node2' }).texts).toEqual(['b', 'c', 'f']);
   });
 
+  it('looks at @ again only after a substitution (keepalived 2.2.7)', () => {
+    expect(main('@node1 @^node1 x').texts).toEqual(['@^node1 x']);
+    expect(main('$C=@node2\n$C y').texts).toEqual([]);
+    expect(main('$C=@node1\n$C y').texts).toEqual(['y']);
+  });
+
   it('maps the remaining text to its columns', () => {
     const r = main('@node1   priority 150');
     expect(r.lines[0]!.text.colAt(0)).toBe(10);
