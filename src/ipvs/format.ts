@@ -371,8 +371,9 @@ function parseLine(tok: string[], line: number): RestoreCmd | string {
     return { op, service: { ...sk, sched, flags, timeout, netmask: prefix, pe }, line };
   }
   if (!real) return 'no real server (-r)';
-  // Without a port the real server takes the service's (fwmark services have none).
-  const port = real.port ?? (sk.port ?? 0);
+  // Without a port the real server takes the service's (fwmark services have none); like ipvsadm,
+  // a non-NAT real server of an address service always gets the service port.
+  const port = sk.fwmark === undefined && fwd !== 'masq' ? sk.port : real.port ?? (sk.port ?? 0);
   const dest: Destination = { af: real.af, addr: real.addr, port, fwd, weight, uThreshold, lThreshold };
   if (fwd === 'tunnel' && tunType !== undefined) dest.tunnel = { type: tunType, port: tunPort, csum };
   return { op, service: sk, dest, line };

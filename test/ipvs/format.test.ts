@@ -74,6 +74,11 @@ describe('parseRestore', () => {
     expect(r.value[1]).toMatchObject({ op: 'addDest', dest: { addr: '10.88.0.2', port: 80, fwd: 'route', weight: 1 } });
     expect(r.value[2]).toMatchObject({ op: 'addService', service: { af: 6, addr: 'fd00::1', timeout: 360, netmask: 128 } });
   });
+  it('gives non-NAT real servers of address services the service port, as ipvsadm does (checked in UML)', () => {
+    const r = parseRestore('-a -t 10.0.0.1:80 -r 127.0.0.1:8081 -i\n-a -t 10.0.0.1:80 -r 10.88.0.1:8080 -m\n-a -f 4 -r 10.88.0.2:99 -g');
+    expect(r.ok && r.value.map((c) => (c.op === 'addDest' ? c.dest.port : -1))).toEqual([80, 8080, 99]);
+  });
+
   it('reports the line of a bad command', () => {
     expect(parseRestore('-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r host.example:80\n')).toEqual({
       ok: false, reason: { line: 2, msg: 'bad address "host.example:80" (numeric addresses only)' },
