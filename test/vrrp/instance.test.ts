@@ -368,3 +368,34 @@ describe('invariants under random event sequences', () => {
     }), { numRuns: 500 });
   });
 });
+
+describe('convergence of two routers under random partitions and faults', () => {
+  it('once the link is healed and faults are cleared, exactly one MASTER holds the VIP (the higher priority one)', () => {
+    const op = fc.oneof(
+      fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 8000 }) }),
+      fc.record({ t: fc.constant('link' as const), who: fc.constantFrom('a', 'b'), up: fc.boolean() }),
+      fc.record({ t: fc.constant('fault' as const), who: fc.constantFrom('a', 'b'), on: fc.boolean() }),
+    );
+    fc.assert(fc.property(fc.integer({ min: 1, max: 254 }), fc.integer({ min: 1, max: 254 }), fc.constantFrom(2 as const, 3 as const),
+      fc.array(op, { maxLength: 30 }), (pa, pb, version, ops) => {
+        const { clock, wire } = lab();
+        const hosts = {
+          a: host(wire, clock, 'a', { srcIp: ip(1), priority: pa, version }),
+          b: host(wire, clock, 'b', { srcIp: ip(2), priority: pb, version }),
+        };
+        hosts.a.inst.start(); hosts.b.inst.start();
+        for (const o of ops) {
+          if (o.t === 'advance') clock.advance(o.ms);
+          else if (o.t === 'link') wire.link(o.who, o.up);
+          else hosts[o.who].inst.setFault(o.on);
+        }
+        wire.link('a', true); wire.link('b', true);
+        hosts.a.inst.setFault(false); hosts.b.inst.setFault(false);
+        clock.advance(30_000);
+        const masters = (['a', 'b'] as const).filter((h) => hosts[h].inst.state === 'MASTER');
+        expect(masters).toHaveLength(1);
+        expect([...hosts.a.vips.holding, ...hosts.b.vips.holding]).toEqual(['VI_1']);
+        if (pa !== pb) expect(masters[0]).toBe(pa > pb ? 'a' : 'b');
+      }), { numRuns: 300 });
+  });
+});
