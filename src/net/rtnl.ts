@@ -8,6 +8,7 @@ import type { Family } from '../common/ip.js';
 import { formatIp } from '../common/ip.js';
 import type { Logger } from '../common/log.js';
 import { silentLogger } from '../common/log.js';
+import type { NativeNet } from './native.js';
 import { NetlinkConn, type NetlinkSocket } from './netlink/conn.js';
 import { isNetlinkError, NetlinkError } from './netlink/errors.js';
 import { NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, type NlMsg } from './netlink/message.js';
@@ -121,11 +122,13 @@ export interface DialRtnlOptions {
   clock?: Clock;
   log?: Logger;
   timeoutMs?: number;
+  /** Transport override (tests); by default a NETLINK_ROUTE socket through `native`. */
   socket?: NetlinkSocket;
+  native?: NativeNet;
 }
 
 export async function dialRtnl(opts: DialRtnlOptions = {}): Promise<Rtnl> {
-  const sock = opts.socket ?? (await import('./netlink/socket.js')).openNetlinkSocket(NETLINK_ROUTE);
+  const sock = opts.socket ?? (await import('./netlink/socket.js')).openNetlinkSocket(NETLINK_ROUTE, opts.native ? { native: opts.native } : {});
   return new Rtnl(new NetlinkConn(sock, connOpts(opts)));
 }
 
@@ -253,8 +256,10 @@ export class RtnlMonitor {
 }
 
 /** Opens the event socket (1 MiB receive buffer unless `rcvbuf` says otherwise) and returns a started monitor. */
-export async function openRtnlMonitor(opts: MonitorOptions & { socket?: NetlinkSocket; rcvbuf?: number }): Promise<RtnlMonitor> {
-  const sock = opts.socket ?? (await import('./netlink/socket.js')).openNetlinkSocket(NETLINK_ROUTE, { groups: MONITOR_GROUPS, rcvbuf: opts.rcvbuf ?? 1024 * 1024 });
+export async function openRtnlMonitor(opts: MonitorOptions & { socket?: NetlinkSocket; rcvbuf?: number; native?: NativeNet }): Promise<RtnlMonitor> {
+  const sock = opts.socket ?? (await import('./netlink/socket.js')).openNetlinkSocket(NETLINK_ROUTE, {
+    groups: MONITOR_GROUPS, rcvbuf: opts.rcvbuf ?? 1024 * 1024, ...(opts.native ? { native: opts.native } : {}),
+  });
   const mon = new RtnlMonitor(sock, opts);
   await mon.start();
   return mon;

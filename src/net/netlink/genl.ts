@@ -9,6 +9,7 @@ import { systemClock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import { fail, ok, type Result } from '../../common/result.js';
 import { AttrDecoder, AttrEncoder } from './attr.js';
+import type { NativeNet } from '../native.js';
 import { NetlinkConn, type NetlinkSocket, type RequestOptions } from './conn.js';
 import { isNetlinkError, NetlinkError } from './errors.js';
 
@@ -143,13 +144,14 @@ export interface DialOptions {
   clock?: Clock;
   log?: Logger;
   timeoutMs?: number;
-  /** Transport override (tests); by default a real NETLINK_GENERIC socket through the addon. */
+  /** Transport override (tests); by default a real NETLINK_GENERIC socket through `native`. */
   socket?: NetlinkSocket;
+  native?: NativeNet;
 }
 
 /** Opens a generic netlink client. Usable from a plain script: `(await dialGenl()).resolveFamily('IPVS')`. */
 export async function dialGenl(opts: DialOptions = {}): Promise<GenlClient> {
-  const sock = opts.socket ?? (await import('./socket.js')).openNetlinkSocket(NETLINK_GENERIC);
+  const sock = opts.socket ?? (await import('./socket.js')).openNetlinkSocket(NETLINK_GENERIC, opts.native ? { native: opts.native } : {});
   const conn = new NetlinkConn(sock, {
     clock: opts.clock ?? systemClock,
     ...(opts.log ? { log: opts.log } : {}),
