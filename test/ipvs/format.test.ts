@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatList, formatSave, parseRestore, restoreOp, sortTable, type ListVariant } from '../../src/ipvs/format.js';
 import { applyOps, type IpvsOp, type Table } from '../../src/ipvs/reconcile.js';
@@ -87,6 +88,15 @@ describe('parseRestore', () => {
     expect(parseRestore('-t 10.0.0.1:80')).toMatchObject({ ok: false, reason: { msg: /no command/ } });
     expect(parseRestore('-a -t 10.0.0.1:80')).toMatchObject({ ok: false, reason: { msg: 'no real server (-r)' } });
   });
+  it('never throws on arbitrary input (returns a line and a reason instead)', () => {
+    const words = fc.constantFrom('-A', '-a', '-E', '-e', '-D', '-d', '-C', '-t', '-u', '-f', '-6', '-s', '-p', '-M', '-r', '-m', '-g', '-i',
+      '-w', '-x', '-y', '-b', '-o', '--pe', '--tun-type', '--tun-port', '--tun-csum', '10.0.0.1:80', '[fd00::1]:53', '0', '65536', 'gue', 'sh-port', '');
+    fc.assert(fc.property(fc.array(fc.array(fc.oneof(words, fc.string()), { maxLength: 8 }), { maxLength: 5 }), (lines) => {
+      const text = lines.map((l) => l.join(' ')).join('\n');
+      expect(() => parseRestore(text)).not.toThrow();
+    }), { numRuns: 1000 });
+  });
+
   it('sorts like ipvsadm, including its wrap-around address comparison', () => {
     const t = withCounters(tableFrom('-A -t 10.0.0.1:80\n-A -t 200.0.0.1:80\n-A -t 10.0.0.1:22\n-A -f 1\n-A -u 10.0.0.1:80'));
     expect(sortTable(t).map((e) => `${e.service.protocol ?? 'fwm'} ${e.service.addr ?? ''}:${e.service.port ?? ''}`))
