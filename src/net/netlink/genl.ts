@@ -125,7 +125,15 @@ export class GenlClient {
 
   /** Sends one command to a family; resolves with the decoded replies (a dump's parts, or a single answer). */
   async request(familyId: number, cmd: number, version: number, attrs: Uint8Array, flags = 0, opts: RequestOptions = {}): Promise<GenlMsg[]> {
-    const replies = await this.conn.request(familyId, flags, encodeGenl({ cmd, version, attrs }), opts);
+    let replies;
+    try {
+      replies = await this.conn.request(familyId, flags, encodeGenl({ cmd, version, attrs }), opts);
+    } catch (err) {
+      if (isNetlinkError(err, 'EPERM') || isNetlinkError(err, 'EACCES')) {
+        throw new NetlinkError(err.code, err.errno, `${err.message} (needs CAP_NET_ADMIN: run as root or grant the capability)`, err.extack);
+      }
+      throw err;
+    }
     const out: GenlMsg[] = [];
     for (const r of replies) {
       const g = decodeGenl(r.payload);

@@ -43,14 +43,15 @@ describe('genl', () => {
     const seen: number[] = [];
     const sock = fakeGenl([{ name: 'IPVS', id: 28 }], (req) => {
       seen.push(req.familyId, req.cmd, req.version);
-      return req.cmd === 1 ? [{ cmd: 1, version: 1, attrs: new AttrEncoder().u32(1, 7).encode() }] : nlError(3);
+      return req.cmd === 1 ? [{ cmd: 1, version: 1, attrs: new AttrEncoder().u32(1, 7).encode() }] : req.cmd === 9 ? nlError(1) : nlError(3);
     });
     const genl = new GenlClient(new NetlinkConn(sock, { clock: new FakeClock() }));
     const fam = await genl.resolveFamily('IPVS');
     const out = await genl.request(fam.id, 1, fam.version, new Uint8Array(0));
     expect(out).toEqual([{ cmd: 1, version: 1, attrs: Uint8Array.from([8, 0, 1, 0, 7, 0, 0, 0]) }]);
     await expect(genl.request(fam.id, 2, 1, new Uint8Array(0))).rejects.toMatchObject({ code: 'ESRCH' });
-    expect(seen).toEqual([28, 1, 1, 28, 2, 1]);
+    await expect(genl.request(fam.id, 9, 1, new Uint8Array(0))).rejects.toMatchObject({ code: 'EPERM', message: expect.stringMatching(/needs CAP_NET_ADMIN/) });
+    expect(seen).toEqual([28, 1, 1, 28, 2, 1, 28, 9, 1]);
   });
 
   it('dialGenl accepts an injected socket', async () => {
