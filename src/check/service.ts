@@ -11,6 +11,7 @@ import { runHttpCheck } from './http.js';
 import { runMiscCheck, type MiscOptions } from './misc.js';
 import { CheckRunner, type CheckerReport } from './runner.js';
 import { tcpConnect } from './tcp.js';
+import { runUdpCheck } from './udp.js';
 import { endpointKey, type Probe, type ProbeSpec, type VirtualServerCfg } from './types.js';
 import { desiredDests, omegaShutdownEvents, type DesiredDest, type HealthEvent } from './virtualserver.js';
 
@@ -25,6 +26,8 @@ export function defaultProbe(spec: ProbeSpec, misc: MiscOptions = {}): Probe {
       return (signal) => runMiscCheck(spec, signal, misc);
     case 'DNS_CHECK':
       return (signal) => runDnsCheck(spec, signal);
+    case 'UDP_CHECK':
+      return (signal) => runUdpCheck(spec, signal);
   }
 }
 

@@ -80,7 +80,24 @@ export interface DnsProbeSpec extends ConnectTarget {
 }
 export type DnsQueryType = 'A' | 'NS' | 'CNAME' | 'SOA' | 'MX' | 'TXT' | 'AAAA';
 
-export type ProbeSpec = TcpProbeSpec | HttpProbeSpec | MiscProbeSpec | DnsProbeSpec;
+/**
+ * UDP_CHECK: send `payload`; an ICMP error fails. Without `requireReply`, silence until
+ * connect_timeout is success; with it a reply is needed, and when `replyHex` is set the reply must
+ * be min..max bytes long and match it on the first min(len, reply) bytes, ignoring bits set in
+ * `replyMaskHex`. Hex strings are already decoded from keepalived's syntax (no spaces).
+ */
+export interface UdpProbeSpec extends ConnectTarget {
+  kind: 'UDP_CHECK';
+  payloadHex: string;
+  requireReply: boolean;
+  replyHex?: string;
+  replyMaskHex?: string;
+  /** Defaults 0 and 255 (keepalived). */
+  minReplyLength: number;
+  maxReplyLength: number;
+}
+
+export type ProbeSpec = TcpProbeSpec | HttpProbeSpec | MiscProbeSpec | DnsProbeSpec | UdpProbeSpec;
 export type CheckerKind = ProbeSpec['kind'];
 
 export interface CheckerCfg {
@@ -157,6 +174,8 @@ export function probeIdentity(p: ProbeSpec): string {
       return `MISC ${JSON.stringify(p.argv)} dyn=${p.dynamic} as=${p.runAs ? `${p.runAs.uid}:${p.runAs.gid}` : '-'}`;
     case 'DNS_CHECK':
       return `DNS ${targetId(p)} ${p.queryType} ${p.name}`;
+    case 'UDP_CHECK':
+      return `UDP ${targetId(p)}`; // keepalived compares connection options only
   }
 }
 
