@@ -344,11 +344,12 @@ class Preprocessor {
     while (text[i] === ' ' || text[i] === '\t') i++;
     let value = text.slice(i);
     const def: Definition = { lines: [] };
-    if (value.endsWith('\\')) {
+    const multiline = value.endsWith('\\');
+    if (multiline) {
       value = stripContinuation(value);
       this.pendingMultiline = def;
     }
-    if (value.length > 0 || !this.pendingMultiline) def.lines.push(value);
+    if (value.length > 0 || !multiline) def.lines.push(value);
     this.defs.set(name, def);
     return true;
   }
