@@ -30,7 +30,7 @@ fi
 for d in /usr/lib/uml/modules/*; do
   [ -d "$d" ] || continue
   rel=$(basename "$d")
-  [ -e "/lib/modules/$rel" ] || ln -s "$d" "/lib/modules/$rel"
+  [ -e "/lib/modules/$rel" ] || { mkdir -p /lib/modules && ln -s "$d" "/lib/modules/$rel"; }
 done
 
 # npm dependencies (+ native addon + build via `prepare`) when missing or older than the lock file.
