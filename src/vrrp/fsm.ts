@@ -139,7 +139,9 @@ function enterBackup(s: VrrpRuntime, cfg: InstanceConfig, now: number, fx: Effec
 function enterFault(s: VrrpRuntime, fx: Effect[], why: string, init = false): VrrpRuntime {
   if (s.state === 'MASTER') {
     // Going to FAULT from MASTER: tell the backups at once (priority 0), then drop the VIPs.
-    fx.push({ t: 'sendAdvert', priority: 0 }, { t: 'stat', counter: 'pri_zero_sent' },
+    // keepalived 2.2.7 puts two priority-0 adverts on the wire here and counts one in pri_zero_sent
+    // (test/fixtures/packets/keepalived-2.2.7-fault.txt); we do the same so stats and wire match.
+    fx.push({ t: 'sendAdvert', priority: 0 }, { t: 'sendAdvert', priority: 0 }, { t: 'stat', counter: 'pri_zero_sent' },
       { t: 'disarm', timer: 'adver' }, { t: 'cancelGarp' }, { t: 'delVips' });
   }
   if (s.state === 'BACKUP') fx.push({ t: 'disarm', timer: 'masterDown' });

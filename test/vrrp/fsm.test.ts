@@ -200,7 +200,7 @@ describe('FAULT and priority changes', () => {
     const m = masterAt(3609.375);
     const f = run(base, [{ t: 'fault', now: 5000 }], m);
     expect(f.s.state).toBe('FAULT');
-    expect(kinds(f.effects)).toEqual(['advert:0', 'disarm:adver', 'cancelGarp', 'delVips', 'notify:FAULT']);
+    expect(kinds(f.effects)).toEqual(['advert:0', 'advert:0', 'disarm:adver', 'cancelGarp', 'delVips', 'notify:FAULT']);
     expect(step(f.s, { t: 'adverTimer', now: 6000 }, base).effects).toEqual([]);
     const r = run(base, [{ t: 'faultCleared', now: 7000 }], f.s);
     expect(r.s.state).toBe('BACKUP');

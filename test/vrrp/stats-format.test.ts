@@ -34,3 +34,23 @@ describe('keepalived.stats', () => {
     expect(formatStatsFile([{ name: inst.name, stats: inst.stats }])).toBe(fixture);
   });
 });
+
+describe('MASTER -> FAULT as keepalived 2.2.7 does it (capture-fault.sh)', () => {
+  const text = readFileSync(join(import.meta.dirname, '../fixtures/packets/keepalived-2.2.7-fault.txt'), 'utf8');
+  const wirePrios = [...text.matchAll(/vrid 51, prio (\d+)/g)].map((m) => Number(m[1]));
+  const [, sent, became, released, priZeroSent] = /Sent: (\d+)\s+Became master: (\d+)\s+Released master: (\d+)\s+Sent: (\d+)/.exec(text)!.map(Number);
+
+  it('sends two priority-0 adverts, counts both as sent and one as pri_zero_sent, and releases master', () => {
+    const regular = wirePrios.filter((p) => p === 255).length;
+    expect(wirePrios).toEqual([...Array<number>(regular).fill(255), 0, 0]);
+    const clock = new FakeClock();
+    const wire = new FakeWire(clock);
+    const inst = new VrrpInstance(instanceConfig({ name: 'VI_1', vrid: 51, srcIp: Uint8Array.of(10, 96, 0, 1), priority: 255, vips: [Uint8Array.of(10, 96, 0, 100)] }),
+      { clock, transport: wire.attach('us'), vips: new FakeVips(clock), announcer: new FakeAnnouncer(clock), notifier: new FakeNotifier(clock), log: captureLogger() });
+    inst.start();
+    clock.advance((regular - 1) * 1000 + 500); // `regular` adverts, then the tracked script fails
+    inst.setFault(true);
+    expect(wire.adverts('us').map(([, p]) => p)).toEqual(wirePrios);
+    expect(inst.stats).toMatchObject({ advert_sent: sent, become_master: became, release_master: released, pri_zero_sent: priZeroSent });
+  });
+});
