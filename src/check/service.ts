@@ -10,6 +10,7 @@ import { runDnsCheck } from './dns.js';
 import { runHttpCheck } from './http.js';
 import { runMiscCheck, type MiscOptions } from './misc.js';
 import { CheckRunner, type CheckerReport } from './runner.js';
+import { runSmtpCheck } from './smtp.js';
 import { tcpConnect } from './tcp.js';
 import { runUdpCheck } from './udp.js';
 import { endpointKey, type Probe, type ProbeSpec, type VirtualServerCfg } from './types.js';
@@ -28,6 +29,8 @@ export function defaultProbe(spec: ProbeSpec, misc: MiscOptions = {}): Probe {
       return (signal) => runDnsCheck(spec, signal);
     case 'UDP_CHECK':
       return (signal) => runUdpCheck(spec, signal);
+    case 'SMTP_CHECK':
+      return (signal) => runSmtpCheck(spec, signal);
   }
 }
 

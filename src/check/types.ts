@@ -97,7 +97,14 @@ export interface UdpProbeSpec extends ConnectTarget {
   maxReplyLength: number;
 }
 
-export type ProbeSpec = TcpProbeSpec | HttpProbeSpec | MiscProbeSpec | DnsProbeSpec | UdpProbeSpec;
+/** SMTP_CHECK: 220 banner, `HELO helo_name` answered 250, then QUIT. */
+export interface SmtpProbeSpec extends ConnectTarget {
+  kind: 'SMTP_CHECK';
+  /** `helo_name`, default "smtpchecker.keepalived.org". */
+  heloName: string;
+}
+
+export type ProbeSpec = TcpProbeSpec | HttpProbeSpec | MiscProbeSpec | DnsProbeSpec | UdpProbeSpec | SmtpProbeSpec;
 export type CheckerKind = ProbeSpec['kind'];
 
 export interface CheckerCfg {
@@ -174,6 +181,8 @@ export function probeIdentity(p: ProbeSpec): string {
       return `MISC ${JSON.stringify(p.argv)} dyn=${p.dynamic} as=${p.runAs ? `${p.runAs.uid}:${p.runAs.gid}` : '-'}`;
     case 'DNS_CHECK':
       return `DNS ${targetId(p)} ${p.queryType} ${p.name}`;
+    case 'SMTP_CHECK':
+      return `SMTP ${targetId(p)} helo=${p.heloName}`;
     case 'UDP_CHECK':
       return `UDP ${targetId(p)}`; // keepalived compares connection options only
   }
