@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { FakeClock } from '../../fakes/clock.js';
 import { fakeNetlink, nlError } from '../../fakes/netlink.js';
 import { NetlinkConn } from '../../../src/net/netlink/conn.js';
@@ -123,5 +124,21 @@ describe('NetlinkConn', () => {
     const conn = new NetlinkConn(sock, { clock: new FakeClock() });
     await expect(conn.request(RTM_NEWADDR, 0, new Uint8Array(8))).rejects.toMatchObject({ code: 'EPERM' });
     expect(conn.pendingCount).toBe(0);
+  });
+
+  it('survives arbitrary datagrams and arbitrary replies to a pending request (fuzz)', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 0, max: 0xffff }),
+      fc.integer({ min: 0, max: 0xffff }), fc.uint8Array({ maxLength: 60 }), async (junk, type, flags, payload) => {
+        const queued: NlMsg[] = [];
+        const sock = fakeNetlink((r) => { queued.push(r); return 'silent'; });
+        const clock = new FakeClock();
+        const conn = new NetlinkConn(sock, { clock, timeoutMs: 100, onNotification: () => {} });
+        const p = conn.request(RTM_GETLINK, 0, new Uint8Array(16)).then(() => 'resolved', (e: unknown) => (e instanceof Error ? 'rejected' : 'odd'));
+        sock.deliverRaw(junk);
+        sock.deliverRaw(encodeMessage({ type, flags, seq: queued[0]!.seq, pid: 0, payload }));
+        clock.advance(100);
+        expect(['resolved', 'rejected']).toContain(await p);
+        expect(conn.pendingCount).toBe(0);
+      }), { numRuns: 300 });
   });
 });
