@@ -50,7 +50,14 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     teardown.own('rtnetlink', () => rtnl.close());
     const notify = wireNotify(config, { clock, log });
     if (notify.queue) { const q = notify.queue; teardown.own('mail queue', () => q.drain(2_000)); }
-    const vrrp = await VrrpService.start(config, { native, rtnl, clock, log, onStateChange: (ev) => void notify.handle(ev) });
+    const vrrp = await VrrpService.start(config, {
+      native, rtnl, clock, log,
+      onStateChange: (ev) => void notify.handle(ev),
+      runScript: async (argv, timeoutMs) => {
+        const r = await notify.runner.run(argv, { timeoutMs });
+        return r.kind === 'exit' && r.code === 0;
+      },
+    });
     teardown.own('vrrp', () => vrrp.stop());
     const monitor = await openRtnlMonitor({ clock, log, onEvent: (e) => vrrp.onLinkEvent(e) });
     teardown.own('rtnetlink monitor', () => monitor.close());

@@ -39,6 +39,8 @@ export function mailSettingsOf(cfg: Config): MailSettings {
 
 export interface NotifyWiring {
   dispatcher: NotifyDispatcher;
+  /** Also runs vrrp_script checks (same spawn rules: no shell, scrubbed environment). */
+  runner: ScriptRunner;
   queue: MailQueue | null;
   handle(ev: HaEvent): Promise<void>;
 }
@@ -72,5 +74,5 @@ export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger }): Notif
       },
     },
   });
-  return { dispatcher, queue, handle: (ev) => dispatcher.handle(ev) };
+  return { dispatcher, runner, queue, handle: (ev) => dispatcher.handle(ev) };
 }

@@ -21,7 +21,9 @@ import { VrrpInstance } from '../vrrp/instance.js';
 import type { Announcer, Notifier, RxPacket, StateNotification, VipManager, VrrpTransport } from '../vrrp/ports.js';
 import { VrrpRouter } from '../vrrp/router.js';
 import { SyncGroup } from '../vrrp/sync-group.js';
+import { initialScriptState, scriptResult, trackedPriority, type ScriptTrackState } from '../vrrp/track.js';
 import { toInstanceConfig, vipSpecs, type LinkFacts } from './vrrp-mapping.js';
+import { trackedItems, trackedScriptNames } from './vrrp-tracking.js';
 
 export interface VrrpServiceDeps {
   native: NativeNet;
@@ -29,6 +31,8 @@ export interface VrrpServiceDeps {
   clock: Clock;
   log: Logger;
   onStateChange(ev: VrrpInstanceStateEvent): void;
+  /** Runs a vrrp_script once; resolves true when it exited 0 within the timeout. */
+  runScript(argv: string[], timeoutMs: number): Promise<boolean>;
 }
 
 interface Wire { sock: VrrpSocket; transport: VrrpTransport; router: VrrpRouter }
@@ -44,6 +48,10 @@ export class VrrpService {
   private readonly links = new Map<string, LinkFacts & { usable: boolean }>();
   private readonly vipsOf = new Map<string, AddrSpec[]>();
   private readonly lastState = new Map<string, VrrpFromState>();
+  private readonly scriptStates = new Map<string, ScriptTrackState>();
+  /** Next run of each tracked script (cancel functions). */
+  private readonly scriptTimers = new Map<string, () => void>();
+  private stopped = false;
   private readonly log: Logger;
 
   private constructor(private readonly cfg: Config, private readonly d: VrrpServiceDeps) {
@@ -58,7 +66,12 @@ export class VrrpService {
       // keepalived first removes VIPs left behind (e.g. by a crash) before entering BACKUP/FAULT;
       // an instance that becomes MASTER adds them again.
       for (const name of svc.instances.keys()) await svc.vipManager().remove(name);
-      for (const inst of svc.instances.values()) inst.start(!svc.interfaceUsable(inst));
+      for (const inst of svc.instances.values()) {
+        const o = svc.tracking(inst.name);
+        inst.start(o.fault);
+        inst.applyTracking(o);
+      }
+      svc.startScripts();
       return svc;
     } catch (err) {
       svc.closeSockets();
@@ -163,30 +176,62 @@ export class VrrpService {
     };
   }
 
-  private interfaceUsable(inst: VrrpInstance): boolean {
-    return this.links.get(inst.cfg.ifname)?.usable ?? false;
+  /** Effective priority and fault of an instance from everything it tracks. */
+  private tracking(name: string) {
+    const model = this.cfg.vrrpInstances.find((i) => i.name === name)!;
+    return trackedPriority(model.priority, trackedItems(model, {
+      linkUp: (n) => this.links.get(n)?.usable ?? false,
+      scriptStatus: (n) => this.scriptStates.get(n)?.status ?? 'init',
+      scripts: new Map(this.cfg.vrrpScripts.map((sc) => [sc.name, sc])),
+    }));
   }
 
-  /** Feeds rtnetlink events: an instance's interface losing carrier or going down puts it in FAULT. */
+  private retrack(): void {
+    if (this.stopped) return;
+    for (const inst of this.instances.values()) inst.applyTracking(this.tracking(inst.name));
+  }
+
+  /** Runs each tracked vrrp_script every `interval`; rise/fall decide when its status flips. */
+  private startScripts(): void {
+    for (const name of trackedScriptNames(this.cfg.vrrpInstances)) {
+      const sc = this.cfg.vrrpScripts.find((x) => x.name === name);
+      if (!sc?.script) continue;
+      const argv = sc.script.argv;
+      this.scriptStates.set(name, initialScriptState(sc.initFail));
+      const tick = async () => {
+        const ok = await this.d.runScript(argv, sc.timeoutMs);
+        if (this.stopped) return;
+        const r = scriptResult(this.scriptStates.get(name)!, ok, sc);
+        this.scriptStates.set(name, r.state);
+        if (r.changed) {
+          this.log.info(`VRRP_Script(${name}) ${r.state.status === 'up' ? 'succeeded' : 'failed'}`);
+          this.retrack();
+        }
+        this.scriptTimers.set(name, this.d.clock.after(sc.intervalMs, () => void tick()));
+      };
+      void tick();
+    }
+  }
+
+  /** Feeds rtnetlink events: link state changes re-evaluate every instance's trackers. */
   onLinkEvent(e: RtnlEvent): void {
     const update = (l: Link) => {
       const known = this.links.get(l.name);
-      if (known) known.usable = linkUsable(l);
+      if (known && known.usable !== linkUsable(l)) {
+        known.usable = linkUsable(l);
+        this.log.info(`Netlink reports ${l.name} ${known.usable ? 'up' : 'down'}`);
+      }
     };
     if (e.t === 'link') update(e.link);
     else if (e.t === 'resync') e.links.forEach(update);
     else return;
-    for (const inst of this.instances.values()) {
-      const usable = this.interfaceUsable(inst);
-      if (inst.runtime.faulted === usable) {
-        this.log.info(`(${inst.name}) interface ${inst.cfg.ifname} ${usable ? 'is up' : 'is down'}`);
-        inst.setFault(!usable);
-      }
-    }
+    this.retrack();
   }
 
   /** Graceful stop: priority-0 adverts from MASTERs, VIPs removed, sockets closed. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const cancel of this.scriptTimers.values()) cancel();
     for (const inst of this.instances.values()) inst.shutdown();
     // VIP removal runs through rtnetlink asynchronously; give it a moment before closing.
     await Promise.all([...this.instances.keys()].map((i) => this.vipManager().remove(i)));

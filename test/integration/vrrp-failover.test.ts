@@ -2,6 +2,8 @@
  * VRRP failover on the wire: directors in network namespaces on one bridge, an observer namespace
  * capturing VRRP and ARP. keepalived-ts against itself and against real keepalived (issue 4).
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   crash, requireDirectorPrerequisites, startDirector, stopGracefully, vipsOn, vrrpConf, waitForVip, type Director,
@@ -109,6 +111,23 @@ describe('keepalived-ts pair', () => {
     await lab.exec('d1', ['ip', 'link', 'set', 'eth0', 'down']);
     await m.proc.waitFor(/Entering FAULT STATE/, 3_000);
     await waitForVip(lab, 'd2', VIP, true, 6_000);
+  });
+
+  it('track_script: a failing check lowers the master below the backup, which takes over; recovery gives it back', async () => {
+    const flag = join(lab.dir, 'healthy');
+    const check = join(lab.dir, 'check.sh');
+    writeFileSync(flag, '');
+    writeFileSync(check, `#!/bin/sh\ntest -e ${flag}\n`, { mode: 0o755 });
+    const script = `vrrp_script chk_flag {\n  script "${check}"\n  interval 1\n  weight -60\n  fall 1\n  rise 1\n}\n`;
+    const m = start('d1', 'kts', script + vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR, extra: 'track_script {\n    chk_flag\n  }' }));
+    start('d2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, vip: VIP_CIDR }));
+    await waitForVip(lab, 'd1', VIP, true, 10_000);
+    rmSync(flag);
+    await m.proc.waitFor(/VRRP_Script\(chk_flag\) failed/, 5_000);
+    await waitForVip(lab, 'd2', VIP, true, 6_000); // d1 now advertises 90 < 100: d2 preempts
+    await waitForVip(lab, 'd1', VIP, false, 3_000);
+    writeFileSync(flag, '');
+    await waitForVip(lab, 'd1', VIP, true, 8_000);
   });
 
   it('partition and heal: after the bridge port comes back exactly one master holds the VIP and re-announces it', async () => {
