@@ -4,7 +4,7 @@
  * dumps, the ACK after other requests, NLMSG_ERROR with extended-ack text for errors.
  * Replies arrive asynchronously (microtask), as from a real socket.
  */
-import { AttrEncoder } from '../../src/net/netlink/attr.js';
+import { AttrDecoder, AttrEncoder } from '../../src/net/netlink/attr.js';
 import type { NetlinkSocket } from '../../src/net/netlink/conn.js';
 import {
   decodeMessages, encodeMessage, isDumpRequest, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_MULTI, NLMSG_DONE,
@@ -15,7 +15,6 @@ import {
   CTRL_ATTR_MCAST_GRP_ID, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_VERSION, CTRL_CMD_GETFAMILY, decodeGenl, encodeGenl,
   GENL_ID_CTRL, type GenlMsg,
 } from '../../src/net/netlink/genl.js';
-import { AttrDecoder } from '../../src/net/netlink/attr.js';
 
 export interface FakeReply { type: number; flags?: number; payload: Uint8Array }
 /** An error answer: errno is positive (17 = EEXIST). */
