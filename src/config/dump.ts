@@ -4,10 +4,22 @@
  * deep-equals `cfg`, which the tests check for every example and fixture.
  */
 import type { Checker, Config, NotifyScripts, RealServer, ScriptRef, TrackedInterface, TrackedScript, VirtualIp, VirtualServer, VrrpInstance } from './model.js';
+import { splitScriptArgs } from './script-args.js';
 import { msToSecondsText as secs } from './values.js';
 
 const q = (w: string): string => (w === '' || /[\s!#"{}]/.test(w) ? `"${w}"` : w);
-const script = (s: ScriptRef): string => [q(s.cmd), ...(s.user ? [q(s.user)] : []), ...(s.group ? [q(s.group)] : [])].join(' ');
+/** Script keywords are re-split with quote/escape rules: quote, and escape `\` and `"`. */
+const sq = (w: string): string => (w !== '' && !/[\s"'\\!#{}]/.test(w) ? w : `"${w.replace(/[\\"]/g, '\\$&')}"`);
+/**
+ * `script` / `misc_path` (every word is the command): one quoted word when re-splitting it gives
+ * back argv, else the argv words one by one.
+ */
+function wholeScript(s: ScriptRef): string {
+  const again = splitScriptArgs(s.cmd);
+  const same = again.ok && again.value.length === s.argv.length && again.value.every((w, i) => w === s.argv[i]);
+  return same ? sq(s.cmd) : s.argv.map(sq).join(' ');
+}
+const script = (s: ScriptRef): string => [sq(s.cmd), ...(s.user ? [sq(s.user)] : []), ...(s.group ? [sq(s.group)] : [])].join(' ');
 
 class Out {
   private lines: string[] = [];
@@ -24,13 +36,14 @@ export function dumpConfig(cfg: Config): string {
   dumpGlobal(o, cfg.globalDefs);
   for (const s of cfg.vrrpScripts) {
     o.block(`vrrp_script ${q(s.name)}`, () => {
-      if (s.script) o.line('script', script(s.script));
+      if (s.script) o.line('script', wholeScript(s.script));
       o.line('interval', secs(s.intervalMs));
       o.line('timeout', secs(s.timeoutMs));
       o.line('weight', s.weight, ...(s.weightReverse ? ['reverse'] : []));
       o.line('rise', s.rise);
       o.line('fall', s.fall);
       if (s.initFail) o.line('init_fail');
+      if (s.script?.user) o.line('user', sq(s.script.user), ...(s.script.group ? [sq(s.script.group)] : []));
     });
   }
   for (const vi of cfg.vrrpInstances) dumpInstance(o, vi);
@@ -194,7 +207,8 @@ function dumpRealServer(o: Out, rs: RealServer): void {
 function dumpChecker(o: Out, c: Checker): void {
   o.block(c.type, () => {
     if (c.type === 'MISC_CHECK') {
-      if (c.miscPath) o.line('misc_path', script(c.miscPath));
+      if (c.miscPath) o.line('misc_path', sq(c.miscPath.cmd));
+      if (c.miscPath?.user) o.line('user', sq(c.miscPath.user), ...(c.miscPath.group ? [sq(c.miscPath.group)] : []));
       if (c.miscTimeoutMs !== null) o.line('misc_timeout', secs(c.miscTimeoutMs));
       if (c.miscDynamic) o.line('misc_dynamic');
     } else {

@@ -5,6 +5,7 @@
  */
 import { parseIp } from '../common/ip.js';
 import type { ConfNode } from './ast.js';
+import { splitScriptArgs } from './script-args.js';
 import type { Diagnostic, SrcLoc } from './diagnostics.js';
 import type { Checker, Config, RealServer, SyncGroup, VirtualServer, VrrpInstance, VrrpScript, VsKey } from './model.js';
 import { CHECKER_DEFAULTS, type CheckerDraft } from './keywords/checkers.js';
@@ -33,13 +34,16 @@ export interface ConfigLocations {
 }
 
 export interface InterpretOptions {
-  /** Re-splits a script keyword's raw text with the quote/escape rules. */
-  splitScript?: (node: ConfNode) => string[];
+  /** Re-splits a script keyword's raw text (default: keepalived's quote/escape rules); null = malformed. */
+  splitScript?: (raw: string) => string[] | null;
 }
 
 export interface Interpreted { config: Config; locs: ConfigLocations; diags: Diagnostic[] }
 
-const defaultSplit = (n: ConfNode): string[] => n.args;
+const defaultSplit = (raw: string): string[] | null => {
+  const r = splitScriptArgs(raw);
+  return r.ok ? r.value : null;
+};
 
 export function interpretTree(nodes: readonly ConfNode[], opts: InterpretOptions = {}): Interpreted {
   const ctx = new Ctx(opts.splitScript ?? defaultSplit);

@@ -3,7 +3,7 @@
  * validation, and keepalived's `-t` exit code (semantics §11.2). Pure apart from the injected
  * ConfigSource (and ScriptEnv), so a reload can run it before touching anything.
  */
-import type { ConfNode, ConfigSource, TreeResult } from './ast.js';
+import type { ConfigSource, TreeResult } from './ast.js';
 import { ConfigErrClass, type Diagnostic } from './diagnostics.js';
 import { interpretTree, type ConfigLocations } from './interpret.js';
 import type { Config } from './model.js';
@@ -19,8 +19,8 @@ export interface LoadOptions {
   allConfig?: boolean;
   knownInterfaces?: readonly string[];
   scriptEnv?: ScriptEnv;
-  /** Quote/escape splitting of script keywords (default: the plain words). */
-  splitScript?: (node: ConfNode) => string[];
+  /** Quote/escape splitting of script keywords (default: keepalived's rules); null = malformed. */
+  splitScript?: (raw: string) => string[] | null;
 }
 
 export interface LoadResult {

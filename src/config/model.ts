@@ -7,9 +7,12 @@
 
 /** A script keyword (`notify_master`, `script`, `misc_path`, …) as written: command + optional user. */
 export interface ScriptRef {
-  /** The command line (first word after quote/escape processing); split on blanks into argv. */
+  /** The command line as one string (after keepalived's quote/escape processing). */
   cmd: string;
-  /** Words of `cmd` split the way keepalived builds argv. */
+  /**
+   * Program and arguments. A command written as one quoted word is split again with the same
+   * rules (keepalived hands such a string to the shell when it is not an executable path).
+   */
   argv: string[];
   /** `SCRIPT user [group]`; null = global `script_user` (or its default). */
   user: string | null;

@@ -42,8 +42,8 @@ export const VALIDATE_CODES = {
 
 class Sink {
   readonly diags: Diagnostic[] = [];
-  add(at: SrcLoc, cls: ConfigErrClass, code: string, msg: string): void {
-    const sev: Severity = cls === ConfigErrClass.WARNING ? 'warning' : 'error';
+  add(at: SrcLoc, cls: ConfigErrClass, code: string, msg: string, severity?: Severity): void {
+    const sev: Severity = severity ?? (cls === ConfigErrClass.WARNING ? 'warning' : 'error');
     this.diags.push({ sev, code, at, msg, cls });
   }
 }
@@ -227,16 +227,17 @@ function checkVirtualServers(cfg: Config, locs: ConfigLocations, out: Sink): voi
   });
 }
 
-interface ScriptUse { ref: ScriptRef; at: SrcLoc; vrrp: boolean }
+/** trackScript: the vrrp_script name when this is a tracked script. */
+interface ScriptUse { ref: ScriptRef; at: SrcLoc; vrrp: boolean; trackScript: string | null }
 
 function collectScripts(cfg: Config, locs: ConfigLocations, liveScripts: Set<string>): ScriptUse[] {
   const uses: ScriptUse[] = [];
-  const add = (ref: ScriptRef | null, at: SrcLoc | undefined, fallback: SrcLoc, vrrp: boolean): void => {
-    if (ref) uses.push({ ref, at: at ?? fallback, vrrp });
+  const add = (ref: ScriptRef | null, at: SrcLoc | undefined, fallback: SrcLoc, vrrp: boolean, trackScript: string | null = null): void => {
+    if (ref) uses.push({ ref, at: at ?? fallback, vrrp, trackScript });
   };
   const tracked = new Set([...cfg.vrrpInstances.flatMap((v) => v.trackScripts.map((t) => t.name)), ...cfg.syncGroups.flatMap((g) => g.trackScripts.map((t) => t.name))]);
   cfg.vrrpScripts.forEach((s, i) => {
-    if (liveScripts.has(s.name) && tracked.has(s.name)) add(s.script, locs.vrrpScripts[i]!.kw.script, locs.vrrpScripts[i]!.at, true);
+    if (liveScripts.has(s.name) && tracked.has(s.name)) add(s.script, locs.vrrpScripts[i]!.kw.script, locs.vrrpScripts[i]!.at, true, s.name);
   });
   const notifyKw = { master: 'notify_master', backup: 'notify_backup', fault: 'notify_fault', stop: 'notify_stop', deleted: 'notify_deleted', any: 'notify' } as const;
   const notifies = (n: Config['vrrpInstances'][number]['notify'], kw: Record<string, SrcLoc>, at: SrcLoc): void => {
@@ -263,9 +264,16 @@ function collectScripts(cfg: Config, locs: ConfigLocations, liveScripts: Set<str
 
 const DEFAULT_SCRIPT_USER = 'keepalived_script';
 
-/** semantics §10: who runs each script, and whether running it as root is allowed. */
+/**
+ * semantics §10 as keepalived 2.2.7 `-t` behaves: a tracked vrrp_script that cannot be found, or
+ * is unsafe under enable_script_security, is disabled (exit 5); a root script without
+ * enable_script_security is a SECURITY VIOLATION (exit 6); unsafe notify/checker scripts are
+ * disabled silently by keepalived, we say so with a notice that does not change the exit code.
+ */
 function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv, live: Set<string>, vrrpBadIf: boolean, out: Sink): void {
-  // keepalived's VRRP process stops at a missing interface before it looks at its scripts.
+  // keepalived's VRRP process stops at a missing interface before it looks at its scripts, and
+  // with net_namespace the scripts belong to another namespace's view.
+  if (locs.root.kw.net_namespace !== undefined) return;
   const uses = collectScripts(cfg, locs, live).filter((u) => !(u.vrrp && vrrpBadIf));
   if (uses.length === 0) return;
   const g = cfg.globalDefs;
@@ -273,14 +281,23 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
   if (g.enableScriptSecurity && defaultUser === null) return; // reported by checkScriptUsers
   let violation: SrcLoc | null = null;
   for (const u of uses) {
-    const user = u.ref.user ?? defaultUser ?? 'root';
-    if (user !== 'root') continue;
     const cmd = u.ref.argv[0];
     const path = cmd === undefined ? null : env.resolve(cmd);
-    if (path === null) continue; // keepalived does not run (or complain about) a script it cannot find
+    if (path === null) {
+      if (u.trackScript !== null) {
+        out.add(u.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.scriptSecurity, `Disabling track script ${u.trackScript} since not found/accessible`);
+      }
+      continue; // keepalived does not run (or complain about) other scripts it cannot find
+    }
+    const user = u.ref.user ?? defaultUser ?? 'root';
+    if (user !== 'root') continue;
     if (!g.enableScriptSecurity) { violation ??= u.at; continue; }
     if (unsafePath(path, env)) {
-      out.add(u.at, ConfigErrClass.SECURITY_ERROR, VALIDATE_CODES.scriptSecurity, `Unsafe permissions found for script '${u.ref.cmd}' - disabling.`);
+      if (u.trackScript !== null) {
+        out.add(u.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.scriptSecurity, `Disabling track script ${u.trackScript} due to insecure`);
+      } else {
+        out.add(u.at, ConfigErrClass.OK, VALIDATE_CODES.scriptSecurity, `Unsafe permissions found for script '${u.ref.cmd}' - disabling.`, 'warning');
+      }
     }
   }
   if (violation !== null) {

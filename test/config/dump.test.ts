@@ -93,3 +93,24 @@ describe('dumpConfig', () => {
     }), { numRuns: 150 });
   });
 });
+
+describe('dumpConfig script quoting', () => {
+  it('script commands with quotes and backslashes survive the round trip', () => {
+    const cfg = loadText(`vrrp_script s {\n  script "/bin/sh -c 'printf \\"%s\\\\n\\" ok'"\n}\n`).config;
+    expect(cfg.vrrpScripts[0]!.script!.cmd).toBe(`/bin/sh -c 'printf "%s\\n" ok'`);
+    expect(loadText(dumpConfig(cfg)).config).toEqual(cfg);
+  });
+});
+
+describe('dumpConfig whole-line scripts', () => {
+  it.each([
+    ['script /bin/sh -c "exit 0"', ['/bin/sh', '-c', 'exit 0']],
+    [`script "/bin/sh -c 'exit 0'"`, ['/bin/sh', '-c', 'exit 0']],
+    ['script /usr/bin/pgrep -x nginx', ['/usr/bin/pgrep', '-x', 'nginx']],
+  ])('%s keeps argv %j through dump and load', (line, argv) => {
+    const cfg = loadText(`vrrp_script s {\n  ${line}\n  user nobody\n}\n`).config;
+    expect(cfg.vrrpScripts[0]!.script!.argv).toEqual(argv);
+    expect(cfg.vrrpScripts[0]!.script!.user).toBe('nobody');
+    expect(loadText(dumpConfig(cfg)).config).toEqual(cfg);
+  });
+});

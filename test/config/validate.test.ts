@@ -91,11 +91,22 @@ describe('validateConfig', () => {
       expect(r.exitCode).toBe(5);
     });
 
-    it('enable_script_security with a default user: root scripts in writable places are unsafe', () => {
-      const conf = `global_defs {\n  enable_script_security\n}\n${inst('VI_1', 1, '  notify_master /usr/bin/true root\n  notify_backup /usr/bin/open root\n')}`;
+    it('enable_script_security: an unsafe tracked script is disabled (exit 5), an unsafe notify only noted', () => {
+      const conf = `global_defs {\n  enable_script_security\n}\nvrrp_script chk {\n  script /usr/bin/open\n  user root\n}\n${inst('VI_1', 1, '  notify_master /usr/bin/true root\n  notify_backup /usr/bin/open root\n  track_script {\n    chk\n  }\n')}`;
       const r = loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755, '/usr/bin/open': 0o100777 }, ['root', 'keepalived_script']) });
-      expect(diagLines(r)).toEqual(["8: Unsafe permissions found for script '/usr/bin/open' - disabling. [KA_CONF_SCRIPT_SECURITY]"]);
-      expect(r.exitCode).toBe(6);
+      expect(diagLines(r)).toEqual([
+        '5: Disabling track script chk due to insecure [KA_CONF_SCRIPT_SECURITY]',
+        "12: Unsafe permissions found for script '/usr/bin/open' - disabling. [KA_CONF_SCRIPT_SECURITY]", // a notice: class OK
+      ]);
+      expect(r.diags.find((d) => d.at.line === 12)!.cls).toBe(0);
+      expect(r.exitCode).toBe(5);
+    });
+
+    it('a tracked script that cannot be found is disabled (exit 5)', () => {
+      const r = loadText(`vrrp_script chk {\n  script /nonexistent a "b c"\n}\n${inst('VI_1', 1, '  track_script {\n    chk\n  }\n')}`, { scriptEnv: fakeHost({}) });
+      expect(diagLines(r)).toEqual(['2: Disabling track script chk since not found/accessible [KA_CONF_SCRIPT_SECURITY]']);
+      expect(r.config.vrrpScripts[0]!.script!.argv).toEqual(['/nonexistent', 'a', 'b c']);
+      expect(r.exitCode).toBe(5);
     });
   });
 });

@@ -154,7 +154,7 @@ export const sslGetSection = section<CheckerDraft>('SSL_GET', {
 
 export const miscCheckSection = section<CheckerDraft>('MISC_CHECK', {
   ...timing,
-  // keepalived reads only the command here; the user comes from the `user` keyword.
+  // keepalived reads only the first word (the command) here; the user comes from the `user` keyword.
   misc_path: { kind: 'script', support: 'supported', doc: 'command; exit 0 = up', set: (c, s) => { c.miscPath = { ...s, user: null, group: null }; } },
   misc_timeout: { kind: 'timer', support: 'supported', doc: 'script timeout (s)', dflt: 'delay_loop', minS: 0.000001, maxS: MAX_S, set: (c, ms) => { c.miscTimeoutMs = ms; } },
   misc_dynamic: { kind: 'words', support: 'supported', doc: 'exit 2..255 sets weight = status - 2', dflt: 'off', set: (c) => { c.miscDynamic = true; } },

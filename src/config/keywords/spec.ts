@@ -50,7 +50,8 @@ export function blockEnd(node: ConfNode): SrcLoc {
 /** Parsing context: diagnostics sink plus the owner prefix keepalived puts on its messages. */
 export class Ctx {
   readonly diags: Diagnostic[] = [];
-  constructor(readonly resolveScript: (node: ConfNode) => string[]) {}
+  /** splitScript: words of a script keyword's text (quote/escape rules); null = malformed. */
+  constructor(readonly splitScript: (raw: string) => string[] | null) {}
 
   report(at: SrcLoc, cls: ConfigErrClass, code: string, msg: string, sev?: Severity): void {
     const severity: Severity = sev ?? (cls === ConfigErrClass.OK ? 'info' : cls === ConfigErrClass.WARNING ||
@@ -78,7 +79,11 @@ export type KwDef<T> = Base & (
   | { kind: 'word'; set?: Set<T, string> }
   /** Free-form words (may be none): the setter checks them. */
   | { kind: 'words'; set?: Set<T, string[]> }
-  | { kind: 'script'; set?: Set<T, ScriptRef> }
+  /**
+   * Script keyword. `whole`: every word is part of the command (`script`, `misc_path`); otherwise
+   * the first word is the command and the next ones are user and group (`notify*`).
+   */
+  | { kind: 'script'; whole?: boolean; set?: Set<T, ScriptRef> }
   /** Value block (`virtual_ipaddress { … }`): the setter sees each line and says if it kept it. */
   | { kind: 'lines'; line?: (t: T, line: ConfNode, ctx: Ctx, parent: ConfNode) => boolean }
   /** Sub-block with its own keyword table. */
@@ -101,11 +106,16 @@ export function section<T>(name: string, keywords: Record<string, KwDef<T>>, ali
 }
 
 /** Builds a ScriptRef from the quoted/escaped words of a script keyword. */
-export function scriptRef(words: string[]): ScriptRef | null {
-  const cmd = words[0];
-  if (cmd === undefined || cmd === '') return null;
-  return { cmd, argv: cmd.split(/[ \t]+/).filter((w) => w !== ''), user: words[1] ?? null, group: words[2] ?? null };
+export function scriptRef(words: string[], whole: boolean, splitArgv: (cmd: string) => string[] | null = plainSplit): ScriptRef | null {
+  const first = words[0];
+  if (first === undefined || first === '') return null;
+  // A single quoted word holds a whole command line: split it again for argv (keepalived would
+  // hand such a string to the shell when it is not an executable path).
+  if (whole && words.length > 1) return { cmd: words.join(' '), argv: words, user: null, group: null };
+  return { cmd: first, argv: splitArgv(first) ?? plainSplit(first), user: whole ? null : words[1] ?? null, group: whole ? null : words[2] ?? null };
 }
+
+const plainSplit = (cmd: string): string[] => cmd.split(/[ \t]+/).filter((w) => w !== '');
 
 /** A recognised-but-not-supported keyword with a value (consumed as words). */
 export const recognised = <T>(doc: string, dflt?: string): KwDef<T> =>

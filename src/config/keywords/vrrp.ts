@@ -284,7 +284,7 @@ export const newScript = (name: string, at: ConfNode['at']): ScriptDraft => ({
 
 export const scriptSection = section<ScriptDraft>('vrrp_script', {
   // keepalived reads only the command here; the user comes from the `user` keyword.
-  script: { kind: 'script', support: 'supported', doc: 'command; exit 0 = OK', set: (d, s) => { d.script = { ...s, user: null, group: null }; } },
+  script: { kind: 'script', whole: true, support: 'supported', doc: 'command; exit 0 = OK', set: (d, s) => { d.script = s; } },
   interval: {
     kind: 'uint', support: 'supported', doc: 'run interval (whole s)', dflt: '1', min: 0, max: 4294,
     set: (d, n, node, ctx) => {

@@ -128,7 +128,12 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
       def.set?.(t, node.args, node, ctx, locs);
       return;
     case 'script': {
-      const ref = scriptRef(ctx.resolveScript(node));
+      const words = ctx.splitScript(node.rawArgs);
+      if (words === null) {
+        ctx.report(node.at, ConfigErrClass.UNMATCHED_QUOTE, 'KA_CONF_UNMATCHED_QUOTE', `Unmatched quote in '${node.rawArgs}' - ignoring ${node.keyword}`);
+        return;
+      }
+      const ref = scriptRef(words, def.whole === true, (cmd) => ctx.splitScript(cmd));
       if (!ref) { missingParameter(node, ctx); return; }
       def.set?.(t, ref, node, ctx, locs);
       return;
