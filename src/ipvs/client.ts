@@ -125,6 +125,14 @@ export class IpvsClient {
     return unwrap(C.decodeInfoReply(m.attrs), 'info');
   }
 
+  /** lvs_timeouts: TCP, TCP FIN and UDP connection timeouts in seconds (0 = leave unchanged). */
+  async setTimeouts(t: C.IpvsTimeouts): Promise<void> { await this.run(C.setTimeoutsReq(t), 'timeouts', 'SET_CONFIG'); }
+  async timeouts(): Promise<C.IpvsTimeouts> {
+    const [m] = await this.run(C.getTimeoutsReq(), '', 'GET_CONFIG');
+    if (!m) throw new NetlinkError('EBADMSG', 74, 'IPVS GET_CONFIG: no reply');
+    return unwrap(C.decodeTimeoutsReply(m.attrs), 'timeouts');
+  }
+
   async flush(): Promise<void> { await this.run(C.flushReq(), 'all services', 'FLUSH'); }
   async zero(k?: ServiceKey): Promise<void> { await this.run(C.zeroReq(k), k ? describeService(k) : 'all', 'ZERO'); }
 

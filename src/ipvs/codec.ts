@@ -164,6 +164,26 @@ export const getInfoReq = (): IpvsRequest => req(K.IPVS_CMD_GET_INFO);
 /** Zeroes the counters of one service, or of all services without a key. */
 export const zeroReq = (k?: ServiceKey): IpvsRequest => req(K.IPVS_CMD_ZERO, k ? svcNest(encodeServiceKey(k)) : undefined);
 
+/** Connection timeouts in seconds (global_defs lvs_timeouts); 0 leaves a value unchanged. */
+export interface IpvsTimeouts { tcp: number; tcpFin: number; udp: number }
+
+/** SET_CONFIG: the three timeouts are top-level attributes, not nested. */
+export const setTimeoutsReq = (t: IpvsTimeouts): IpvsRequest => req(K.IPVS_CMD_SET_CONFIG, new AttrEncoder()
+  .u32(K.IPVS_CMD_ATTR_TIMEOUT_TCP, t.tcp).u32(K.IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, t.tcpFin).u32(K.IPVS_CMD_ATTR_TIMEOUT_UDP, t.udp));
+export const getTimeoutsReq = (): IpvsRequest => req(K.IPVS_CMD_GET_CONFIG);
+
+export function decodeTimeoutsReply(attrs: Uint8Array): Result<IpvsTimeouts> {
+  const d = new AttrDecoder(attrs);
+  const t: IpvsTimeouts = { tcp: 0, tcpFin: 0, udp: 0 };
+  while (d.next()) {
+    if (d.type === K.IPVS_CMD_ATTR_TIMEOUT_TCP) t.tcp = d.u32();
+    else if (d.type === K.IPVS_CMD_ATTR_TIMEOUT_TCP_FIN) t.tcpFin = d.u32();
+    else if (d.type === K.IPVS_CMD_ATTR_TIMEOUT_UDP) t.udp = d.u32();
+  }
+  const e = d.err();
+  return e === undefined ? ok(t) : fail(e);
+}
+
 const daemonState = (s: SyncDaemon['state']): number => (s === 'master' ? K.IP_VS_STATE_MASTER : K.IP_VS_STATE_BACKUP);
 
 /** NEW_DAEMON: STATE, MCAST_IFN and SYNC_ID are required; the rest tune the sync protocol. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KaError } from '../../src/common/errors.js';
 import { AttrEncoder } from '../../src/net/netlink/attr.js';
 import {
-  decodeDaemonReply, decodeDestReply, decodeInfoReply, decodeServiceReply, delDaemonReq, delDestReq, delServiceReq,
+  decodeDaemonReply, decodeDestReply, decodeInfoReply, decodeServiceReply, decodeTimeoutsReply, setTimeoutsReq, delDaemonReq, delDestReq, delServiceReq,
   flushReq, getDestsReq, getServicesReq, newDaemonReq, newDestReq, newServiceReq, setDestReq, setServiceReq,
 } from '../../src/ipvs/codec.js';
 import * as K from '../../src/ipvs/constants.js';
@@ -157,6 +157,19 @@ describe('destination encoding (golden bytes)', () => {
   it('weight outside 0..INT32_MAX is refused', () => {
     expect(() => newDestReq(tcpWrr, { ...natDest, weight: -1 })).toThrow(/weight/);
     expect(() => newDestReq(tcpWrr, { ...natDest, weight: 2 ** 31 })).toThrow(/weight/);
+  });
+});
+
+describe('connection timeouts (lvs_timeouts)', () => {
+  it('SET_CONFIG carries three top-level u32 attributes; GET_CONFIG replies decode', () => {
+    const r = setTimeoutsReq({ tcp: 900, tcpFin: 120, udp: 300 });
+    expect(r.cmd).toBe(K.IPVS_CMD_SET_CONFIG);
+    expect(r.attrs).toEqual(bytes(
+      [0x08, 0x00, 0x04, 0x00, 0x84, 0x03, 0, 0], // IPVS_CMD_ATTR_TIMEOUT_TCP 900
+      [0x08, 0x00, 0x05, 0x00, 0x78, 0x00, 0, 0], // IPVS_CMD_ATTR_TIMEOUT_TCP_FIN 120
+      [0x08, 0x00, 0x06, 0x00, 0x2c, 0x01, 0, 0], // IPVS_CMD_ATTR_TIMEOUT_UDP 300
+    ));
+    expect(decodeTimeoutsReply(r.attrs)).toEqual({ ok: true, value: { tcp: 900, tcpFin: 120, udp: 300 } });
   });
 });
 
