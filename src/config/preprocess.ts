@@ -87,15 +87,18 @@ function utf8Length(s: string): number {
 }
 
 class Preprocessor {
-  readonly lines: LogicalLine[] = [];
-  readonly diags: Diagnostic[] = [];
+  private emitted = 0;
   readonly files: string[] = [];
   private readonly defs = new Map<string, Definition>();
   private readonly includeStack: string[] = [];
   private pendingMultiline: Definition | null = null;
   private budgetExceeded = false;
 
-  constructor(private readonly opts: PreprocessOptions) {
+  constructor(
+    private readonly opts: PreprocessOptions,
+    private readonly sink: (line: LogicalLine) => void,
+    readonly diags: Diagnostic[],
+  ) {
     const random = opts.random ?? Math.random;
     this.defs.set('_PWD', { lines: [], fn: () => posix.dirname(this.includeStack[this.includeStack.length - 1] ?? '.') });
     this.defs.set('_INSTANCE', { lines: [], fn: () => opts.configId });
@@ -314,12 +317,13 @@ class Preprocessor {
 
   private emit(text: MappedText, ctx: Ctx): void {
     if (text.length === 0) return;
-    if (this.lines.length >= MAX_LOGICAL_LINES) {
+    if (this.emitted >= MAX_LOGICAL_LINES) {
       this.budgetExceeded = true;
       this.report('KA_CONF_EXPANSION_LIMIT', this.loc(ctx, text.colAt(0)), `Configuration expands to more than ${MAX_LOGICAL_LINES} lines - stopping`);
       return;
     }
-    this.lines.push({ text, file: ctx.file, line: ctx.line });
+    this.emitted++;
+    this.sink({ text, file: ctx.file, line: ctx.line });
   }
 
   /** `@id rest` keeps `rest` when id is the config id; `@^id rest` when it is not. */
@@ -558,8 +562,23 @@ export function firstBraceOutsideQuotes(text: string): number {
   return -1;
 }
 
-export function preprocess(rootPath: string, opts: PreprocessOptions): PreprocessResult {
-  const pp = new Preprocessor(opts);
+/**
+ * Streams logical lines to `sink` in order (so the tree builder can let finished statements go);
+ * diagnostics go to `diags` as they happen, so they stay in file order with the sink's own.
+ */
+export function preprocessTo(
+  rootPath: string,
+  opts: PreprocessOptions,
+  sink: (line: LogicalLine) => void,
+  diags: Diagnostic[] = [],
+): Omit<PreprocessResult, 'lines'> {
+  const pp = new Preprocessor(opts, sink, diags);
   pp.readMain(rootPath);
-  return { lines: pp.lines, diags: pp.diags, files: pp.files };
+  return { diags: pp.diags, files: pp.files };
+}
+
+export function preprocess(rootPath: string, opts: PreprocessOptions): PreprocessResult {
+  const lines: LogicalLine[] = [];
+  const r = preprocessTo(rootPath, opts, (l) => lines.push(l));
+  return { lines, ...r };
 }

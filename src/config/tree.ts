@@ -1,6 +1,7 @@
 /**
- * Front end entry point: preprocess → lex each logical line → balance braces (diagnostics, never
- * exceptions) → nearley grammar (grammar/keepalived.ne) per top-level statement → ConfNode[].
+ * Front end entry point: preprocess (streaming logical lines) → lex each line → balance braces
+ * (diagnostics, never exceptions) → nearley grammar (grammar/keepalived.ne) per top-level
+ * statement → ConfNode[].
  */
 import nearley from 'nearley';
 import type { ConfNode, TreeOptions, TreeResult } from './ast.js';
@@ -9,7 +10,7 @@ import { frontEndDiag } from './front-end-diags.js';
 import compiledGrammar from './generated/grammar.js';
 import type { RawStmt } from './grammar-actions.js';
 import { createLineLexer, lexLineInto, TokenStream, type ConfToken } from './lexer.js';
-import { preprocess, type LogicalLine } from './preprocess.js';
+import { preprocessTo, type LogicalLine } from './preprocess.js';
 
 /** Deeper blocks are flattened (their braces reported), so consumers may recurse safely. */
 export const MAX_BLOCK_DEPTH = 256;
@@ -17,81 +18,107 @@ export const MAX_BLOCK_DEPTH = 256;
 /** Ends of line carry no position the tree needs, so all of them share one token. */
 const NL: ConfToken = Object.freeze({ type: 'nl', value: '\n', text: '\n', lineIdx: -1, offset: 0 });
 
-interface Balanced {
-  tokens: ConfToken[];
-  /** Token index where each top-level statement starts (plus the end). */
-  cuts: number[];
-}
-
 /**
- * Lexes every logical line and makes the token stream well formed the way keepalived recovers:
- * a `{` opens a block only right after a statement line, other `{` are "Unexpected" (their `}` is
- * then dropped too); a `}` with nothing open is "Extra"; blocks still open at the end are closed
- * after one diagnostic.
+ * Lexes logical lines as they stream in and keeps the token stream well formed the way keepalived
+ * recovers: a `{` opens a block only right after a statement line, other `{` are "Unexpected"
+ * (their `}` is then dropped too); a `}` with nothing open is "Extra"; blocks still open at the end
+ * are closed after one diagnostic. Each top-level statement is parsed as soon as it is complete,
+ * so its lines and tokens die young (cheap for the GC on 100k-line configs).
  */
-function lexAndBalance(lines: readonly LogicalLine[], diags: Diagnostic[]): Balanced {
-  const lexer = createLineLexer();
-  const tokens: ConfToken[] = [];
-  const cuts: number[] = [];
-  const open: { real: boolean; lineIdx: number; offset: number }[] = [];
-  let realDepth = 0;
-  let canOpen = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    // Words go straight into the final stream; brace lines are fixed up in place.
+class TreeBuilder {
+  readonly nodes: ConfNode[] = [];
+  private readonly lexer = createLineLexer();
+  private readonly parser = new StatementParser();
+  /** Tokens and lines of the top-level statement being read; token.lineIdx indexes `lines`. */
+  private tokens: ConfToken[] = [];
+  private lines: LogicalLine[] = [];
+  private readonly open: { real: boolean; at: LogicalLine; offset: number }[] = [];
+  private realDepth = 0;
+  private canOpen = false;
+
+  constructor(private readonly diags: Diagnostic[]) {}
+
+  line(line: LogicalLine): void {
+    const tokens = this.tokens;
     const start = tokens.length;
-    const unmatchedQuoteAt = lexLineInto(lexer, line.text.text, i, tokens);
+    const unmatchedQuoteAt = lexLineInto(this.lexer, line.text.text, this.lines.length, tokens);
     if (unmatchedQuoteAt !== null) {
-      diags.push(frontEndDiag('KA_CONF_UNMATCHED_QUOTE', locOf(line, unmatchedQuoteAt), `Unmatched quote: '${line.text.text}'`));
+      this.diags.push(frontEndDiag('KA_CONF_UNMATCHED_QUOTE', locOf(line, unmatchedQuoteAt), `Unmatched quote: '${line.text.text}'`));
     }
     const count = tokens.length - start;
-    if (count === 0) continue;
+    if (count === 0) return;
     const first = tokens[start]!;
     if (first.type === 'lbrace' && count === 1) {
-      const real = canOpen && realDepth < MAX_BLOCK_DEPTH;
+      const real = this.canOpen && this.realDepth < MAX_BLOCK_DEPTH;
       if (real) {
+        this.lines.push(line);
         tokens.push(NL);
-        realDepth++;
+        this.realDepth++;
       } else {
         tokens.pop();
-        if (canOpen) diags.push(frontEndDiag('KA_CONF_TOO_DEEP', locOf(line, first.offset), `Blocks nested more than ${MAX_BLOCK_DEPTH} deep - ignoring '{'`));
-        else diags.push(frontEndDiag('KA_CONF_UNEXPECTED_BOB', locOf(line, first.offset), "Unexpected '{' - ignoring"));
+        if (this.canOpen) this.diags.push(frontEndDiag('KA_CONF_TOO_DEEP', locOf(line, first.offset), `Blocks nested more than ${MAX_BLOCK_DEPTH} deep - ignoring '{'`));
+        else this.diags.push(frontEndDiag('KA_CONF_UNEXPECTED_BOB', locOf(line, first.offset), "Unexpected '{' - ignoring"));
       }
-      open.push({ real, lineIdx: i, offset: first.offset });
-      canOpen = false;
-      continue;
+      this.open.push({ real, at: line, offset: first.offset });
+      this.canOpen = false;
+      return;
     }
     if (first.type === 'rbrace' && count === 1) {
-      const top = open.pop();
+      const top = this.open.pop();
       if (top?.real) {
+        this.lines.push(line);
         tokens.push(NL);
-        realDepth--;
+        this.realDepth--;
       } else {
         tokens.pop();
         if (top === undefined) {
-          diags.push(frontEndDiag('KA_CONF_EXTRA_EOB', locOf(line, first.offset), "Extra '}' found"));
-          diags.push(frontEndDiag('KA_CONF_UNKNOWN_KEYWORD', locOf(line, first.offset), "Unknown keyword '}'"));
+          this.diags.push(frontEndDiag('KA_CONF_EXTRA_EOB', locOf(line, first.offset), "Extra '}' found"));
+          this.diags.push(frontEndDiag('KA_CONF_UNKNOWN_KEYWORD', locOf(line, first.offset), "Unknown keyword '}'"));
         }
       }
-      canOpen = false;
-      continue;
+      this.canOpen = false;
+      return;
     }
-    if (realDepth === 0) cuts.push(start);
-    for (let k = start; k < tokens.length; k++) {
-      const t = tokens[k]!;
-      if (t.type === 'lbrace' || t.type === 'rbrace') tokens[k] = { ...t, type: 'word' };
+    if (this.realDepth === 0 && start > 0) {
+      // A new top-level statement: the previous one can no longer grow, parse it now.
+      const rest = tokens.splice(start);
+      this.flush();
+      for (const t of rest) t.lineIdx = 0;
+      this.tokens.push(...rest);
     }
-    tokens.push(NL);
-    canOpen = true;
+    for (let k = this.tokens.length - count; k < this.tokens.length; k++) {
+      const t = this.tokens[k]!;
+      if (t.type === 'lbrace' || t.type === 'rbrace') this.tokens[k] = { ...t, type: 'word' };
+    }
+    this.lines.push(line);
+    this.tokens.push(NL);
+    this.canOpen = true;
   }
-  if (open.length > 0) {
-    const outer = open[0]!;
-    diags.push(frontEndDiag('KA_CONF_MISSING_EOB', locOf(lines[outer.lineIdx]!, outer.offset), `There are ${open.length} missing '}'s or extra '{'s`));
-    const close: ConfToken = { type: 'rbrace', value: '}', text: '}', lineIdx: outer.lineIdx, offset: outer.offset };
-    for (let k = open.length - 1; k >= 0; k--) if (open[k]!.real) tokens.push(close, NL);
+
+  finish(): void {
+    if (this.open.length > 0) {
+      const outer = this.open[0]!;
+      this.diags.push(frontEndDiag('KA_CONF_MISSING_EOB', locOf(outer.at, outer.offset), `There are ${this.open.length} missing '}'s or extra '{'s`));
+      this.lines.push(outer.at);
+      const close: ConfToken = { type: 'rbrace', value: '}', text: '}', lineIdx: this.lines.length - 1, offset: outer.offset };
+      for (let k = this.open.length - 1; k >= 0; k--) if (this.open[k]!.real) this.tokens.push(close, NL);
+    }
+    this.flush();
   }
-  cuts.push(tokens.length);
-  return { tokens, cuts };
+
+  private flush(): void {
+    const { tokens, lines } = this;
+    this.tokens = [];
+    this.lines = [];
+    if (tokens.length === 0) return;
+    const parsed = this.parser.parse(tokens, 0, tokens.length);
+    if (typeof parsed === 'string') {
+      const first = tokens[0]!;
+      this.diags.push(frontEndDiag('KA_CONF_INTERNAL', locOf(lines[first.lineIdx]!, first.offset), `Internal parser error (${parsed}) - statement skipped`));
+      return;
+    }
+    for (const st of parsed) this.nodes.push(toNode(st, tokens, 0, lines));
+  }
 }
 
 function locOf(line: LogicalLine, offset: number): SrcLoc {
@@ -174,21 +201,9 @@ class StatementParser {
 }
 
 export function buildTree(rootPath: string, opts: TreeOptions): TreeResult {
-  const pre = preprocess(rootPath, opts);
-  const diags = pre.diags;
-  const balanced = lexAndBalance(pre.lines, diags);
-  const parser = new StatementParser();
-  const nodes: ConfNode[] = [];
-  for (let k = 0; k + 1 < balanced.cuts.length; k++) {
-    const from = balanced.cuts[k]!;
-    const to = balanced.cuts[k + 1]!;
-    const parsed = parser.parse(balanced.tokens, from, to);
-    if (typeof parsed === 'string') {
-      const first = balanced.tokens[from]!;
-      diags.push(frontEndDiag('KA_CONF_INTERNAL', locOf(pre.lines[first.lineIdx]!, first.offset), `Internal parser error (${parsed}) - statement skipped`));
-      continue;
-    }
-    for (const s of parsed) nodes.push(toNode(s, balanced.tokens, from, pre.lines));
-  }
-  return { nodes, diags, files: pre.files };
+  const diags: Diagnostic[] = [];
+  const builder = new TreeBuilder(diags);
+  const { files } = preprocessTo(rootPath, opts, (line) => builder.line(line), diags);
+  builder.finish();
+  return { nodes: builder.nodes, diags, files };
 }
