@@ -35,6 +35,8 @@ export interface ConnOptions {
   /** Receive-side errors (ENOBUFS overrun, truncation); pending requests are failed first. */
   onSocketError?: (err: Error) => void;
   log?: Logger;
+  /** Opt-in wire trace (mdlayher's NLDEBUG): every message sent and received, decoded. */
+  onWire?: (dir: 'tx' | 'rx', m: NlMsg) => void;
 }
 
 export interface RequestOptions {
@@ -83,7 +85,9 @@ export class NetlinkConn {
       });
       this.pending.set(seq, { dump, interrupted: false, replies: [], resolve, reject, cancelTimer, what });
       try {
-        this.sock.send(encodeMessage({ type, flags: fullFlags, seq, pid: 0, payload }));
+        const msg = { type, flags: fullFlags, seq, pid: 0, payload };
+        this.opts.onWire?.('tx', msg);
+        this.sock.send(encodeMessage(msg));
       } catch (err) {
         this.settle(seq, err instanceof Error ? err : new Error(String(err)));
       }
@@ -123,7 +127,10 @@ export class NetlinkConn {
       this.log.warn({ reason: msgs.reason, bytes: d.length }, 'dropping malformed netlink datagram');
       return;
     }
-    for (const m of msgs.value) this.onMessage(m);
+    for (const m of msgs.value) {
+      this.opts.onWire?.('rx', m);
+      this.onMessage(m);
+    }
   }
 
   private onMessage(m: NlMsg): void {

@@ -141,4 +141,12 @@ describe('NetlinkConn', () => {
         expect(conn.pendingCount).toBe(0);
       }), { numRuns: 300 });
   });
+
+  it('traces the wire on request', async () => {
+    const trace: string[] = [];
+    const sock = fakeNetlink(() => [{ type: RTM_NEWLINK, payload: new Uint8Array(4) }]);
+    const conn = new NetlinkConn(sock, { clock: new FakeClock(), onWire: (dir, m) => trace.push(`${dir} type=${m.type} flags=${m.flags}`) });
+    await conn.request(RTM_GETLINK, 0, new Uint8Array(16));
+    expect(trace).toEqual(['tx type=18 flags=5', 'rx type=16 flags=0', 'rx type=2 flags=256']);
+  });
 });
