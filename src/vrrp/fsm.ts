@@ -252,10 +252,16 @@ function masterRx(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'advert' }>, cfg: 
   if (!higher) {
     // Split brain or a returning lower-priority router: re-assert (keepalived, not RFC 5798 §6.4.3).
     fx.push(log('info', `Received advert from ${from} with lower priority ${a.priority}, ours ${ours}, forcing new election`));
-    if (!cfg.lowerPrioNoAdvert) fx.push({ t: 'sendAdvert', priority: ours });
+    let n = s;
+    if (!cfg.lowerPrioNoAdvert) {
+      // The forced advert restarts the advert timer (seen on the wire from keepalived 2.2.7).
+      const adverAt = now + advertIntervalMs(cfg.advertIntervalCs);
+      n = { ...s, adverAt };
+      fx.push({ t: 'sendAdvert', priority: ours }, { t: 'arm', timer: 'adver', at: adverAt });
+    }
     if (cfg.garp.lowerPrioRepeat > 0) fx.push({ t: 'garp', burst: 'lowerPrio' });
     fx.push({ t: 'notifyMasterRxLowerPri', priority: ours });
-    return { state: s, effects: fx };
+    return { state: n, effects: fx };
   }
   if (a.priority === 255 && ours === 255) {
     fx.push(log('error', `CONFIGURATION ERROR: local instance and ${from} are both configured as address owner, please resolve`));

@@ -158,7 +158,7 @@ describe('RFC 5798 §6.4.3 Master', () => {
     expect(hi.effects).toContainEqual({ t: 'log', level: 'info', msg: 'Master received advert from 10.0.0.6 with same priority 100 but higher IP address than ours' });
     const lo = run(base, [{ t: 'advert', now: 4000, advert: adv(100), src: ip(4) }], m);
     expect(lo.s.state).toBe('MASTER');
-    expect(kinds(lo.effects)).toEqual(['advert:100', 'garp:lowerPrio', 'notifyMasterRxLowerPri']);
+    expect(kinds(lo.effects)).toEqual(['advert:100', 'arm:adver', 'garp:lowerPrio', 'notifyMasterRxLowerPri']);
   });
   it('tie-break compares addresses as unsigned big-endian numbers', () => {
     const cfg = { ...base, srcIp: Uint8Array.from([10, 0, 0, 200]) };
@@ -169,7 +169,8 @@ describe('RFC 5798 §6.4.3 Master', () => {
   it('lower priority: keepalived re-asserts with an advert and a GARP burst (split-brain heal)', () => {
     const { s, effects } = run(base, [{ t: 'advert', now: 4000, advert: adv(50), src: ip(9) }], m);
     expect(s.state).toBe('MASTER');
-    expect(kinds(effects)).toEqual(['advert:100', 'garp:lowerPrio', 'notifyMasterRxLowerPri']);
+    expect(kinds(effects)).toEqual(['advert:100', 'arm:adver', 'garp:lowerPrio', 'notifyMasterRxLowerPri']);
+    expect(arm(effects, 'adver')).toBe(5000); // the forced advert restarts the advert timer
     expect(effects[0]).toEqual({ t: 'log', level: 'info', msg: 'Received advert from 10.0.0.9 with lower priority 50, ours 100, forcing new election' });
   });
   it('lower_prio_no_advert and garp_lower_prio_repeat 0 silence the re-assertion', () => {

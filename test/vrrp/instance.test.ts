@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FakeClock } from '../fakes/clock.js';
 import { captureLogger } from '../fakes/logger.js';
 import { instanceConfig, type InstanceConfig } from '../../src/vrrp/config.js';
@@ -397,5 +399,34 @@ describe('convergence of two routers under random partitions and faults', () => 
         expect([...hosts.a.vips.holding, ...hosts.b.vips.holding]).toEqual(['VI_1']);
         if (pa !== pb) expect(masters[0]).toBe(pa > pb ? 'a' : 'b');
       }), { numRuns: 300 });
+  });
+});
+
+describe('split-brain heal timeline matches keepalived 2.2.7 (capture-split.sh)', () => {
+  it('after hearing the lower-priority master: advert at once, 5 GARPs, timer restarted, second burst 5 s later', () => {
+    const text = readFileSync(join(import.meta.dirname, '../fixtures/packets/keepalived-2.2.7-split.txt'), 'utf8');
+    const secs = (hms: string) => { const [h, m, s] = hms.split(':').map(Number); return (h! * 3600 + m! * 60 + s!) * 1000; };
+    const events = [...text.matchAll(/^(\d\d:\d\d:\d\d\.\d+) (?:IP (10\.95\.0\.\d) > 224\.0\.0\.18: VRRPv2, Advertisement, vrid 51, prio (\d+)|(ARP))/gm)]
+      .map((m) => ({ at: secs(m[1]!), kind: m[4] ? 'garp' : m[2] === '10.95.0.1' ? `advA:${m[3]}` : `advB:${m[3]}` }));
+    const heal = events.find((e) => e.kind === 'advB:100')!.at;
+    const bucket = (list: Array<{ at: number; kind: string }>, t0: number) =>
+      list.filter((e) => e.at >= t0 && e.at < t0 + 7000).map((e) => `${Math.round((e.at - t0) / 100) / 10}s ${e.kind}`).sort();
+    const expected = bucket(events, heal);
+
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: Uint8Array.of(10, 95, 0, 1), priority: 150 });
+    const b = host(wire, clock, 'b', { srcIp: Uint8Array.of(10, 95, 0, 2), priority: 100 });
+    a.inst.start(); b.inst.start();
+    clock.advance(6000);
+    wire.link('b', false);
+    clock.advance(6000); // b takes over meanwhile (it hears nothing); its next advert (12.023 s) precedes a's (12.414 s)
+    wire.link('b', true);
+    clock.advance(10_000);
+    const ours = [
+      ...wire.log.map((r) => ({ at: r.at, kind: `${r.from === 'a' ? 'advA' : 'advB'}:${r.pkt.payload[2]}` })),
+      ...a.announcer.sent.map((g) => ({ at: g.at, kind: 'garp' })),
+    ].filter((e) => e.kind !== 'advB:100' || e.at > 12_000);
+    const bHeal = ours.find((e) => e.kind === 'advB:100')!.at;
+    expect(bucket(ours, bHeal)).toEqual(expected);
   });
 });
