@@ -121,6 +121,8 @@ class TreeBuilder {
   }
 }
 
+const isBlankCode = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
 function locOf(line: LogicalLine, offset: number): SrcLoc {
   return { file: line.file, line: line.line, col: line.text.colAt(Math.min(offset, Math.max(0, line.text.length - 1))) };
 }
@@ -139,12 +141,14 @@ function toNode(s: RawStmt, tokens: readonly ConfToken[], from: number, lines: r
     args.push(t.value);
     argAt.push(locOf(t.lineIdx === head.lineIdx ? line : lines[t.lineIdx]!, t.offset));
   }
-  const headEnd = head.offset + head.value.length + (head.type === 'qword' ? 2 : 0);
+  const text = line.text.text;
+  let rawStart = head.offset + head.value.length + (head.type === 'qword' ? 2 : 0);
+  while (rawStart < text.length && isBlankCode(text.charCodeAt(rawStart))) rawStart++;
   const node: ConfNode = {
     keyword: head.value,
     args,
     argAt,
-    rawArgs: headEnd >= line.text.length ? '' : line.text.text.slice(headEnd).trimStart(),
+    rawArgs: rawStart >= text.length ? '' : text.slice(rawStart),
     at: locOf(line, head.offset),
     block: null,
   };
