@@ -402,31 +402,61 @@ describe('convergence of two routers under random partitions and faults', () => 
   });
 });
 
-describe('split-brain heal timeline matches keepalived 2.2.7 (capture-split.sh)', () => {
-  it('after hearing the lower-priority master: advert at once, 5 GARPs, timer restarted, second burst 5 s later', () => {
-    const text = readFileSync(join(import.meta.dirname, '../fixtures/packets/keepalived-2.2.7-split.txt'), 'utf8');
-    const secs = (hms: string) => { const [h, m, s] = hms.split(':').map(Number); return (h! * 3600 + m! * 60 + s!) * 1000; };
-    const events = [...text.matchAll(/^(\d\d:\d\d:\d\d\.\d+) (?:IP (10\.95\.0\.\d) > 224\.0\.0\.18: VRRPv2, Advertisement, vrid 51, prio (\d+)|(ARP))/gm)]
-      .map((m) => ({ at: secs(m[1]!), kind: m[4] ? 'garp' : m[2] === '10.95.0.1' ? `advA:${m[3]}` : `advB:${m[3]}` }));
-    const heal = events.find((e) => e.kind === 'advB:100')!.at;
-    const bucket = (list: Array<{ at: number; kind: string }>, t0: number) =>
-      list.filter((e) => e.at >= t0 && e.at < t0 + 7000).map((e) => `${Math.round((e.at - t0) / 100) / 10}s ${e.kind}`).sort();
-    const expected = bucket(events, heal);
+/** Adverts and ARPs from a capture-*.sh tcpdump text, in ms. */
+function kaTimeline(file: string): Array<{ at: number; kind: string }> {
+  const text = readFileSync(join(import.meta.dirname, '../fixtures/packets', file), 'utf8');
+  const ms = (hms: string) => { const [h, m, sec] = hms.split(':').map(Number); return (h! * 3600 + m! * 60 + sec!) * 1000; };
+  return [...text.matchAll(/^(\d\d:\d\d:\d\d\.\d+) (?:IP (10\.95\.0\.\d) > 224\.0\.0\.18: VRRPv2, Advertisement, vrid 51, prio (\d+)|(ARP))/gm)]
+    .map((m) => ({ at: ms(m[1]!), kind: m[4] ? 'garp' : `${m[2] === '10.95.0.1' ? 'advA' : 'advB'}:${m[3]}` }));
+}
+/** Events of [t0, t0 + len) as "offset-in-0.1s kind", sorted: order within 100 ms is not compared. */
+const window = (list: Array<{ at: number; kind: string }>, t0: number, len: number) =>
+  list.filter((e) => e.at >= t0 && e.at < t0 + len).map((e) => `${Math.round((e.at - t0) / 100) / 10}s ${e.kind}`).sort();
+/** Our two-host timeline in the same shape (a = 10.95.0.1, b = 10.95.0.2). */
+const ourTimeline = (wire: FakeWire, ...announcers: FakeAnnouncer[]) => [
+  ...wire.log.map((r) => ({ at: r.at, kind: `${r.from === 'a' ? 'advA' : 'advB'}:${r.pkt.payload[2]}` })),
+  ...announcers.flatMap((an) => an.sent.map((g) => ({ at: g.at, kind: 'garp' }))),
+];
+const labHosts = () => {
+  const { clock, wire } = lab();
+  const a = host(wire, clock, 'a', { srcIp: Uint8Array.of(10, 95, 0, 1), priority: 150 });
+  const b = host(wire, clock, 'b', { srcIp: Uint8Array.of(10, 95, 0, 2), priority: 100 });
+  return { clock, wire, a, b };
+};
 
-    const { clock, wire } = lab();
-    const a = host(wire, clock, 'a', { srcIp: Uint8Array.of(10, 95, 0, 1), priority: 150 });
-    const b = host(wire, clock, 'b', { srcIp: Uint8Array.of(10, 95, 0, 2), priority: 100 });
+describe('timelines match two real keepalived 2.2.7 on a bridge', () => {
+  it('split-brain heal (capture-split.sh): advert at once, 5 GARPs, advert timer restarted, second burst 5 s later', () => {
+    const ka = kaTimeline('keepalived-2.2.7-split.txt');
+    const heal = ka.find((e) => e.kind === 'advB:100')!.at;
+    const { clock, wire, a, b } = labHosts();
     a.inst.start(); b.inst.start();
     clock.advance(6000);
     wire.link('b', false);
     clock.advance(6000); // b takes over meanwhile (it hears nothing); its next advert (12.023 s) precedes a's (12.414 s)
     wire.link('b', true);
     clock.advance(10_000);
-    const ours = [
-      ...wire.log.map((r) => ({ at: r.at, kind: `${r.from === 'a' ? 'advA' : 'advB'}:${r.pkt.payload[2]}` })),
-      ...a.announcer.sent.map((g) => ({ at: g.at, kind: 'garp' })),
-    ].filter((e) => e.kind !== 'advB:100' || e.at > 12_000);
+    const ours = ourTimeline(wire, a.announcer).filter((e) => e.kind !== 'advB:100' || e.at > 12_000);
     const bHeal = ours.find((e) => e.kind === 'advB:100')!.at;
-    expect(bucket(ours, bHeal)).toEqual(expected);
+    expect(window(ours, bHeal, 7000)).toEqual(window(ka, heal, 7000));
+  });
+
+  it('preemption and priority-0 handover (capture-preempt.sh)', () => {
+    const ka = kaTimeline('keepalived-2.2.7-preempt.txt');
+    const kaPreempt = ka.find((e) => e.kind === 'advA:150')!.at;
+    const kaRelease = ka.find((e) => e.kind === 'advA:0')!.at;
+    const { clock, wire, a, b } = labHosts();
+    b.inst.start();
+    clock.advance(5500);
+    a.inst.start();
+    clock.advance(3414.062); // a discards b's lower adverts and preempts
+    const preempt = wire.adverts('a')[0]![0];
+    clock.advance(kaRelease - kaPreempt - (clock.now() - preempt));
+    a.inst.shutdown();
+    const release = clock.now();
+    clock.advance(3000);
+    const ours = ourTimeline(wire, a.announcer, b.announcer);
+    expect(window(ours, preempt, 4400)).toEqual(window(ka, kaPreempt, 4400));
+    expect(window(ours, release, 3000)).toEqual(window(ka, kaRelease, 3000));
+    expect(b.inst.stats).toMatchObject({ become_master: 2, release_master: 1, pri_zero_rcvd: 1 });
   });
 });
