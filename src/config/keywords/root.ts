@@ -37,7 +37,7 @@ export const rootSection = section<RootDraft>('top level', {
     kind: 'block', support: 'supported', doc: 'VRRP instance NAME { … }', section: () => instanceSection,
     open: (r, node, ctx) => {
       const name = node.args[0];
-      if (name === undefined) { missingParameter(node, ctx); return null; }
+      if (!name) { missingParameter(node, ctx); return null; }
       return newInstance(name, node.at, r.globalDefs);
     },
     close: (r, d: InstanceDraft) => { r.vrrpInstances.push(d); },
@@ -46,7 +46,7 @@ export const rootSection = section<RootDraft>('top level', {
     kind: 'block', support: 'supported', doc: 'tracking script NAME { … }', section: () => scriptSection,
     open: (_r, node, ctx) => {
       const name = node.args[0];
-      if (name === undefined) { missingParameter(node, ctx); return null; }
+      if (!name) { missingParameter(node, ctx); return null; }
       return newScript(name, node.at);
     },
     close: (r, d: ScriptDraft) => { r.vrrpScripts.push(d); },
@@ -55,7 +55,7 @@ export const rootSection = section<RootDraft>('top level', {
     kind: 'block', support: 'supported', doc: 'sync group NAME { group { … } … }', section: () => syncGroupSection,
     open: (_r, node, ctx) => {
       const name = node.args[0];
-      if (name === undefined) { missingParameter(node, ctx); return null; }
+      if (!name) { missingParameter(node, ctx); return null; }
       return newSyncGroup(name, node.at);
     },
     close: (r, d: SyncGroupDraft) => { r.syncGroups.push(d); },
@@ -67,11 +67,14 @@ export const rootSection = section<RootDraft>('top level', {
   },
   virtual_server_group: {
     kind: 'lines', support: 'supported', doc: 'NAME { IP[-END|/LEN] [PORT] | fwmark N }',
+    start: (r, node, ctx) => {
+      const name = node.args[0];
+      if (!name) { missingParameter(node, ctx); return; }
+      r.vsGroups.push({ locs: newLocs(node.at), name, entries: [] });
+    },
     line: (r, l, ctx, parent) => {
-      const name = parent.args[0];
-      if (name === undefined) return false;
-      let g = r.vsGroups.find((x) => x.name === name && x.locs.at === parent.at);
-      if (!g) { g = { locs: newLocs(parent.at), name, entries: [] }; r.vsGroups.push(g); }
+      const g = r.vsGroups.find((x) => x.locs.at === parent.at);
+      if (!g) return false;
       const e = parseGroupLine(l, ctx);
       if (e) { g.entries.push(e); (g.locs.lists.entries ??= []).push(l.at); }
       return e !== null;

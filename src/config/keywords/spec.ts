@@ -85,7 +85,7 @@ export type KwDef<T> = Base & (
    */
   | { kind: 'script'; whole?: boolean; set?: Set<T, ScriptRef> }
   /** Value block (`virtual_ipaddress { … }`): the setter sees each line and says if it kept it. */
-  | { kind: 'lines'; line?: (t: T, line: ConfNode, ctx: Ctx, parent: ConfNode) => boolean }
+  | { kind: 'lines'; start?: (t: T, node: ConfNode, ctx: Ctx) => void; line?: (t: T, line: ConfNode, ctx: Ctx, parent: ConfNode) => boolean }
   /** Sub-block with its own keyword table. */
   | { kind: 'block'; section: () => Section<any>;
       open: (t: T, node: ConfNode, ctx: Ctx) => Draft | null; close?: (t: T, child: any, node: ConfNode, ctx: Ctx) => void }

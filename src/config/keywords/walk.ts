@@ -139,6 +139,7 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
       return;
     }
     case 'lines': {
+      def.start?.(t, node, ctx);
       const list = (locs.lists[node.keyword] ??= []);
       for (const line of node.block ?? []) {
         if (def.line?.(t, line, ctx, node)) list.push(line.at);
