@@ -66,6 +66,8 @@ interface Ctx {
   line: number;
 }
 
+/** Shared stand-in for lines that cannot produce extra lines (never pushed to). */
+const NO_EXTRAS: MappedText[] = Object.freeze([]) as unknown as MappedText[];
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 const C_INTEGER = /^[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/;
@@ -259,7 +261,8 @@ class Preprocessor {
       this.report('KA_CONF_PARAM_RECURSION', this.loc(ctx, first.colAt(0)), `Parameter/sequence expansion nested too deeply on line '${first.text}' - ignoring`);
       return;
     }
-    const extras: MappedText[] = [];
+    // Only a substitution adds lines, and it needs a `$` in the line.
+    const extras: MappedText[] = first.text.includes('$') ? [] : NO_EXTRAS;
     let cur: MappedText | null = first;
     while (cur !== null && cur.length > 0 && !this.budgetExceeded) {
       cur = this.expandAndSplit(cur, ctx, depth, extras);
@@ -307,12 +310,15 @@ class Preprocessor {
       this.emit(t, ctx);
       return null;
     }
-    if (p === 0) {
-      this.emit(t.slice(0, 1), ctx);
-      return t.slice(1).trimStart();
+    if (p > 0) {
+      let end = p;
+      while (end > 0 && (t.text[end - 1] === ' ' || t.text[end - 1] === '\t')) end--;
+      this.emit(t.slice(0, end), ctx);
     }
-    this.emit(t.slice(0, p).trimEnd(), ctx);
-    return t.slice(p);
+    this.emit(t.slice(p, p + 1), ctx);
+    let rest = p + 1;
+    while (rest < t.length && (t.text[rest] === ' ' || t.text[rest] === '\t')) rest++;
+    return rest < t.length ? t.slice(rest) : null;
   }
 
   private emit(text: MappedText, ctx: Ctx): void {
