@@ -55,3 +55,7 @@ export function msToSecondsText(ms: number): string {
   const frac = String(us % US_PER_S).padStart(6, '0').replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : String(whole);
 }
+
+/** Dotted quad already in canonical form (no leading zeros, octets <= 255): the common case. */
+const CANON_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+export const isCanonicalIPv4 = (w: string): boolean => CANON_V4.test(w);

@@ -4,6 +4,7 @@ import type { ConfNode } from '../ast.js';
 import { LB_ALGOS, type CheckerType, type LbAlgo, type LbKind, type Protocol, type ScriptRef, type VsGroupEntry, type VsKey } from '../model.js';
 import { type CheckerDraft, newChecker, RECOGNISED_CHECKERS, SUPPORTED_CHECKERS } from './checkers.js';
 import { type BlockLocs, type Ctx, type KwDef, newLocs, recognised, recognisedBlock, section } from './spec.js';
+import { isCanonicalIPv4 } from '../values.js';
 import { CODES, missingParameter } from './walk.js';
 
 export interface RealServerDraft {
@@ -110,10 +111,11 @@ export function newVirtualServer(node: ConfNode, ctx: Ctx): VirtualServerDraft |
 function newRealServer(node: ConfNode, ctx: Ctx): RealServerDraft | null {
   const [a, b] = node.args;
   if (a === undefined) { missingParameter(node, ctx); return null; }
-  const ip = parseIp(a);
-  if (!ip) { ctx.error(node.at, CODES.invalidValue, `Invalid real server ip address/port ${a} - skipping`); return null; }
+  // Fast path for the usual dotted quad: a large farm has thousands of these.
+  const ip = isCanonicalIPv4(a) ? null : parseIp(a);
+  if (!ip && !isCanonicalIPv4(a)) { ctx.error(node.at, CODES.invalidValue, `Invalid real server ip address/port ${a} - skipping`); return null; }
   return {
-    locs: newLocs(node.at), address: formatIp(ip.bytes), port: portOf(b, node, ctx), weight: null, lbKind: null,
+    locs: newLocs(node.at), address: ip ? formatIp(ip.bytes) : a, port: portOf(b, node, ctx), weight: null, lbKind: null,
     inhibitOnFailure: null, alpha: null, connectTimeoutMs: null, retry: null, delayBeforeRetryMs: null, warmupMs: null,
     delayLoopMs: null, notifyUp: null, notifyDown: null, smtpAlert: null, uthreshold: 0, lthreshold: 0, checkers: [],
   };
