@@ -7,6 +7,9 @@ import {
 import { buildVrrpIpv4Datagram, parseIpv4Datagram } from '../../src/vrrp/ipv4.js';
 import { internetChecksum } from '../../src/vrrp/checksum.js';
 import * as ka from '../fixtures/packets/keepalived-2.2.7.js';
+import { interopAdverts } from '../fixtures/packets/interop-adverts.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ip4 = (a: number, b: number, c: number, d: number) => Uint8Array.from([a, b, c, d]);
 const ctx4: ChecksumContext = { family: 4, src: ka.src4, dst: ka.group4 };
@@ -225,5 +228,26 @@ describe('checkAdvert: keepalived receive validation order (semantics §3.4)', (
     expect(checkAdvert({ payload: ka.v3Ipv6Prio200, src: ka.fd00_99__100, dst: ka.group6, ttl: 255 }, c6))
       .toMatchObject({ ok: false, reason: { reason: 'chk_err' } });
     expect(checkAdvert({ payload: ka.v3Ipv6Prio200, src: ka.fd00_99__100 }, c6).ok).toBe(true);
+  });
+});
+
+describe('a real keepalived 2.2.7 accepts what our encoder produces (interop-encode.sh)', () => {
+  const text = readFileSync(join(import.meta.dirname, '../fixtures/packets/keepalived-2.2.7-interop.txt'), 'utf8');
+  it('the adverts that were sent are exactly what the encoder produces today', () => {
+    const sent = [...text.matchAll(/^([46]) (\S+) ([0-9a-f]+)$/gm)].map((m) => ({ family: Number(m[1]), dst: m[2], hex: m[3] }));
+    expect(sent).toEqual(interopAdverts().map(({ family, dst, hex }) => ({ family, dst, hex })));
+  });
+  it('every instance counted them as received, with no error of any kind, and stayed BACKUP', () => {
+    const blocks = text.split('VRRP Instance: ').slice(1);
+    expect(blocks.map((b) => b.split('\n')[0])).toEqual(['V2', 'V3', 'V6']);
+    for (const b of blocks) {
+      expect(Number(/Received: (\d+)/.exec(b)![1])).toBeGreaterThanOrEqual(5);
+      expect(b).toContain('Became master: 0');
+      const errors = b.slice(b.indexOf('Packet Errors:'), b.indexOf('Priority Zero:'));
+      expect([...errors.matchAll(/: (\d+)/g)].map((m) => Number(m[1]))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    }
+    const log = text.slice(text.indexOf('\nlog:\n'));
+    expect(log).toContain('(V6) Entering BACKUP STATE (init)');
+    expect(log).not.toMatch(/Invalid|invalid|mismatch|checksum|Entering MASTER/);
   });
 });
