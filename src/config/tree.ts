@@ -134,30 +134,20 @@ function locOf(line: LogicalLine, offset: number): SrcLoc {
 function toNode(s: RawStmt, tokens: readonly ConfToken[], from: number, lines: readonly LogicalLine[]): ConfNode {
   const head = tokens[from + s.head.offset]!;
   const line = lines[head.lineIdx]!;
-  const args: string[] = [];
-  const argAt: SrcLoc[] = [];
-  for (const a of s.args) {
-    const t = tokens[from + a.offset]!;
-    args.push(t.value);
-    argAt.push(locOf(t.lineIdx === head.lineIdx ? line : lines[t.lineIdx]!, t.offset));
-  }
+  // map() sizes the arrays exactly; push() would leave slack capacity on ~100k small arrays.
+  const argTokens = s.args.map((a) => tokens[from + a.offset]!);
+  const args = argTokens.map((t) => t.value);
+  const argAt = argTokens.map((t) => locOf(t.lineIdx === head.lineIdx ? line : lines[t.lineIdx]!, t.offset));
   const text = line.text.text;
   let rawStart = head.offset + head.value.length + (head.type === 'qword' ? 2 : 0);
   while (rawStart < text.length && isBlankCode(text.charCodeAt(rawStart))) rawStart++;
-  const node: ConfNode = {
-    keyword: head.value,
-    args,
-    argAt,
-    rawArgs: rawStart >= text.length ? '' : text.slice(rawStart),
-    at: locOf(line, head.offset),
-    block: null,
-  };
-  if (s.block) {
-    const open = tokens[from + s.block.open.offset]!;
-    node.block = s.block.body.map((b) => toNode(b, tokens, from, lines));
-    node.blockAt = locOf(lines[open.lineIdx]!, open.offset);
-  }
-  return node;
+  const keyword = head.value;
+  const rawArgs = rawStart >= text.length ? '' : text.slice(rawStart);
+  const at = locOf(line, head.offset);
+  if (s.block === null) return { keyword, args, argAt, rawArgs, at, block: null };
+  const open = tokens[from + s.block.open.offset]!;
+  const block = s.block.body.map((b) => toNode(b, tokens, from, lines));
+  return { keyword, args, argAt, rawArgs, at, block, blockAt: locOf(lines[open.lineIdx]!, open.offset) };
 }
 
 const SHAPE_CODE: Record<ConfToken['type'], string> = { word: 'w', qword: 'q', lbrace: '{', rbrace: '}', nl: 'n' };
