@@ -14,13 +14,13 @@ const HEAD = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Por
 describe('IpvsClient in user-mode-linux', () => {
   beforeAll(async () => {
     const r = await runInUml({
-      timeoutMs: 150_000,
+      timeoutMs: 200_000,
       bundles: { steps: 'test/integration/uml/ipvs-client-steps.ts' },
       script: `node ${UML_RUN_DIR}/steps.mjs`,
     });
     if (r.code !== 0) throw new Error(`steps script failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
     steps = new Map(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Step).map((s) => [s.step, s]));
-  });
+  }, 210_000);
 
   const step = (name: string): Step => {
     const s = steps.get(name);
@@ -86,6 +86,12 @@ UDP  [fd00::10]:53 rr persistent 300 mask 64
     expect(s['daemons']).toEqual([{ state: 'master', ifname: 'lo', syncId: 51, maxLen: expect.any(Number), mcastGroup: '224.0.0.81', mcastPort: 8848, mcastTtl: 1 }]);
     expect(s['daemonText']).toBe('master sync daemon (mcast=lo, syncid=51, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n');
     expect(s['after']).toBe('');
+  });
+
+  it('sets and reads the connection timeouts (lvs_timeouts), ipvsadm agrees', () => {
+    const s = step('timeouts');
+    expect(s['timeouts']).toEqual({ tcp: 900, tcpFin: 120, udp: 300 });
+    expect(s['text']).toBe('Timeout (tcp tcpfin udp): 900 120 300\n');
   });
 
   it('flushes everything', () => {

@@ -30,7 +30,7 @@ describe('ipvsadm fixtures are real ipvsadm output', () => {
       ...cmds.map((c) => `ipvsadm ${c}`),
       ...Object.entries(VARIANTS).map(([name, args]) => `echo "==${name}"; ipvsadm ${args}`),
     ].join('\n');
-    const r = await runInUml({ timeoutMs: 60_000, script });
+    const r = await runInUml({ timeoutMs: 110_000, script });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const parts = r.stdout.split(/^==([\w-]+)\n/m).slice(1);
@@ -43,5 +43,5 @@ describe('ipvsadm fixtures are real ipvsadm output', () => {
       expect(existsSync(file), `${file} missing (run with KTS_UPDATE_FIXTURES=1)`).toBe(true);
       expect(readFileSync(file, 'utf8'), `${table}.${name}`).toBe(text);
     }
-  });
+  }, 120_000);
 });

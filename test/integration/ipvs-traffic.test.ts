@@ -12,7 +12,7 @@ let res: Result;
 describe('IPVS counters with real connections (UML)', () => {
   beforeAll(async () => {
     const r = await runInUml({
-      timeoutMs: 120_000,
+      timeoutMs: 150_000,
       // The VIP is local so the client's packets route; IPVS takes them at LOCAL_OUT.
       loAddresses: ['10.88.0.1/24', '10.0.0.1/32'],
       bundles: { traffic: 'test/integration/uml/ipvs-traffic.ts' },
@@ -20,7 +20,7 @@ describe('IPVS counters with real connections (UML)', () => {
     });
     if (r.code !== 0) throw new Error(`traffic script failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
     res = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Result;
-  });
+  }, 160_000);
 
   it('forwards every connection to the real server', () => {
     expect(res.replies).toEqual(new Array<string>(20).fill('ping'));

@@ -9,7 +9,7 @@ describe('generic netlink family resolution inside user-mode-linux', () => {
     // One boot for both cases: first without ip_vs (and with autoloading switched off so the
     // lookup cannot load it behind our back), then after modprobe.
     const r = await runInUml({
-      timeoutMs: 90_000,
+      timeoutMs: 150_000,
       modules: [],
       bundles: { genl: 'test/integration/uml/genl-resolve.ts' },
       script: [
@@ -35,5 +35,5 @@ describe('generic netlink family resolution inside user-mode-linux', () => {
     expect(after['maxAttr']).toBeGreaterThanOrEqual(6); // IPVS_CMD_ATTR_TIMEOUT_UDP
     expect(parse(lines[3])).toMatchObject({ ok: true, name: 'nlctrl', id: 0x10 });
     expect(lines[4]).toBe('IP Virtual Server version 1.2.1 (size=4096)'); // the oracle agrees ip_vs is up
-  });
+  }, 160_000);
 });

@@ -27,6 +27,8 @@ export interface UmlRunOptions {
   script: string;
   /** Bound for the whole boot → poweroff; UML is killed when it expires. */
   timeoutMs: number;
+  /** Bound for the script alone (inner `timeout`); default timeoutMs minus a boot margin. */
+  innerTimeoutMs?: number;
   memMb?: number;
   /** Modules loaded before the script; schedulers also autoload through our modprobe helper. */
   modules?: string[];
@@ -85,7 +87,7 @@ export function assertUmlPrerequisites(): void {
 const shq = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 function initScript(opts: UmlRunOptions, runDir: string): string {
-  const innerTimeoutS = Math.max(1, Math.floor((opts.timeoutMs - BOOT_MARGIN_MS) / 1000));
+  const innerTimeoutS = Math.max(1, Math.floor((opts.innerTimeoutMs ?? opts.timeoutMs - BOOT_MARGIN_MS) / 1000));
   const modules = opts.modules ?? ['ip_vs'];
   const addrs = opts.loAddresses ?? DEFAULT_LO_ADDRESSES;
   const env = {

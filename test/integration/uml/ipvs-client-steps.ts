@@ -86,6 +86,9 @@ try {
   await client.deleteDaemon('master');
   console.log(JSON.stringify({ step: 'daemon', daemons, daemonText, after: ipvsadm('-L', '--daemon') }));
 
+  await client.setTimeouts({ tcp: 900, tcpFin: 120, udp: 300 });
+  console.log(JSON.stringify({ step: 'timeouts', timeouts: await client.timeouts(), text: ipvsadm('-L', '--timeout') }));
+
   await client.flush();
   await snapshot('flushed');
 } finally {
