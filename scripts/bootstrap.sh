@@ -37,5 +37,7 @@ done
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 else
+  # A tree that already has node_modules may still lack (or have a stale) native addon.
+  [ build/Release/ka_net.node -nt native/ka_net.cc ] || npm run --silent install
   npm run --silent build
 fi

@@ -44,7 +44,7 @@ const domain = ['vrrp', 'ipvs', 'check', 'notify'];
 // Pure cores: no I/O modules, no addon.
 const pureFiles = [
   /^config\/(?!.*source)/, /^common\/(?!clock)/, /^vrrp\/(packet|checksum|timers|fsm|track|sync-group|garp-schedule)\.ts$/,
-  /^net\/netlink\/(message|attr)\.ts$/, /^ipvs\/(codec|reconcile|format|constants|types)\.ts$/, /^check\/(policy|realserver|virtualserver)\.ts$/,
+  /^net\/netlink\/(message|attr)\.ts$/, /^net\/(frame|arp|ndisc|inet|rtnl-codec)\.ts$/, /^ipvs\/(codec|reconcile|format|constants|types)\.ts$/, /^check\/(policy|realserver|virtualserver)\.ts$/,
   /^notify\/format\.ts$/,
 ];
 const ioModules = /^node:(fs|net|dgram|child_process|http|https|tls)(\/|$)|^(fs|net|dgram|child_process)$/;

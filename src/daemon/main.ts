@@ -11,7 +11,9 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/model.js';
 import { loadNative } from '../net/native.js';
 import { dialRtnl, openRtnlMonitor } from '../net/rtnl.js';
+import { IpvsClient } from '../ipvs/client.js';
 import { fsConfigSource } from './config-source.js';
+import { LvsService } from './lvs-service.js';
 import { createRootLogger } from './logger.js';
 import { wireNotify } from './notify-wiring.js';
 import { Teardown } from './teardown.js';
@@ -61,6 +63,16 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     teardown.own('vrrp', () => vrrp.stop());
     const monitor = await openRtnlMonitor({ clock, log, onEvent: (e) => vrrp.onLinkEvent(e) });
     teardown.own('rtnetlink monitor', () => monitor.close());
+    if (config.virtualServers.length > 0) {
+      const ipvs = await IpvsClient.dial({ clock, log }).catch((err: unknown) => {
+        log.error({ err }, `IPVS is not available (${err instanceof Error ? err.message : String(err)}): real servers are health-checked and alerted on, but no virtual server is programmed`);
+        return null;
+      });
+      if (ipvs) teardown.own('ipvs netlink', () => ipvs.close());
+      const lvs = new LvsService(config, { clock, log, ipvs, onEvent: (ev) => void notify.handle(ev) });
+      await lvs.start();
+      teardown.own('lvs', () => lvs.stop());
+    }
     log.info({ instances: config.vrrpInstances.length }, 'keepalived-ts started');
     return { config, vrrp, stop: () => teardown.runReverse(log) };
   } catch (err) {

@@ -1,0 +1,145 @@
+/**
+ * The daemon's load-balancing half against the real kernel: inside user-mode-linux (ip_vs), the
+ * built CLI runs a config with several virtual servers (DR/NAT/TUN, rr/wlc/sh/wrr, persistence,
+ * fwmark, IPv6, inhibit_on_failure) over real TCP listeners; `ipvsadm -Ln` is the oracle.
+ */
+import { describe, expect, it } from 'vitest';
+import { requireDirectorPrerequisites } from './helpers/directors.js';
+import { runInUml, UML_RUN_DIR } from './helpers/uml.js';
+
+const CONF = `
+global_defs {
+  router_id uml
+}
+virtual_server 10.88.0.100 80 {
+  delay_loop 1
+  lb_algo rr
+  lb_kind DR
+  protocol TCP
+  real_server 10.88.0.21 80 {
+    weight 1
+    TCP_CHECK {
+      connect_timeout 1
+      retry 0
+    }
+  }
+  real_server 10.88.0.22 80 {
+    weight 1
+    TCP_CHECK {
+      connect_timeout 1
+      retry 0
+    }
+  }
+}
+virtual_server 10.88.0.101 8080 {
+  delay_loop 1
+  lb_algo wlc
+  lb_kind NAT
+  protocol TCP
+  persistence_timeout 300
+  real_server 10.88.0.21 80 {
+    weight 2
+    TCP_CHECK {
+      connect_timeout 1
+    }
+  }
+}
+virtual_server 10.88.0.102 80 {
+  delay_loop 1
+  lb_algo rr
+  lb_kind DR
+  protocol TCP
+  real_server 10.88.0.22 80 {
+    weight 1
+    inhibit_on_failure
+    TCP_CHECK {
+      connect_timeout 1
+      retry 0
+    }
+  }
+}
+virtual_server fwmark 7 {
+  delay_loop 1
+  lb_algo sh
+  lb_kind TUN
+  protocol TCP
+  real_server 10.88.0.22 80 {
+    weight 1
+  }
+}
+virtual_server fd00:88::100 443 {
+  delay_loop 1
+  lb_algo wrr
+  lb_kind NAT
+  protocol TCP
+  real_server fd00:88::21 443 {
+    weight 3
+  }
+}
+`;
+
+const listener = (addr: string, port: number) =>
+  `node -e "require('net').createServer((s)=>{s.on('error',()=>{});s.end();}).listen(${port},'${addr}')" & `;
+
+/** ipvsadm -Ln → { 'TCP  10.88.0.100:80 rr': ['10.88.0.21:80 Route 1', …] } with whitespace folded. */
+function parseTable(text: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  let svc = '';
+  for (const line of text.split('\n')) {
+    if (/^(TCP|UDP|SCTP|FWM)\s/.test(line)) { svc = line.trim().replace(/\s+/g, ' '); out[svc] = []; }
+    else if (/^\s+->\s+(?!RemoteAddress)/.test(line) && svc) {
+      const [addr, fwd, weight] = line.replace(/^\s+->\s+/, '').trim().split(/\s+/);
+      out[svc]!.push(`${addr} ${fwd} ${weight}`);
+    }
+  }
+  for (const k of Object.keys(out)) out[k]!.sort();
+  return out;
+}
+
+describe('daemon + IPVS in user-mode-linux', () => {
+  it('programs the configured table, removes a failed real server (or sets weight 0), restores it, cleans up on SIGTERM', async () => {
+    requireDirectorPrerequisites(['kts']);
+    const r = await runInUml({
+      timeoutMs: 170_000,
+      modules: ['ip_vs', 'ip_vs_rr', 'ip_vs_wlc', 'ip_vs_sh', 'ip_vs_wrr'],
+      loAddresses: ['10.88.0.1/24', '10.88.0.21/32', '10.88.0.22/32', 'fd00:88::1/64', 'fd00:88::21/128'],
+      script: `
+cat > /tmp/ka.conf <<'KAEOF'
+${CONF}
+KAEOF
+${listener('10.88.0.21', 80)}
+${listener('10.88.0.22', 80)} L2=$!
+node bin/keepalived-ts -f /tmp/ka.conf -l > ${UML_RUN_DIR}/daemon.log 2>&1 &
+D=$!
+i=0; until grep -q 'keepalived-ts started' ${UML_RUN_DIR}/daemon.log || [ $i -ge 60 ]; do sleep 0.5; i=$((i+1)); done
+sleep 3; echo '=== start'; ipvsadm -Ln
+kill $L2; sleep 4; echo '=== rs2 down'; ipvsadm -Ln
+${listener('10.88.0.22', 80)}
+sleep 5; echo '=== rs2 up'; ipvsadm -Ln
+kill -TERM $D; wait $D; echo "=== stopped rc=$?"; ipvsadm -Ln
+`,
+    });
+    const sections = Object.fromEntries(r.stdout.split(/^=== /m).slice(1).map((s) => {
+      const nl = s.indexOf('\n');
+      return [s.slice(0, nl), s.slice(nl + 1)];
+    }));
+    const diag = `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+    expect(Object.keys(sections), diag).toEqual(['start', 'rs2 down', 'rs2 up', 'stopped rc=0']);
+
+    const full = {
+      'TCP 10.88.0.100:80 rr': ['10.88.0.21:80 Route 1', '10.88.0.22:80 Route 1'],
+      'TCP 10.88.0.101:8080 wlc persistent 300': ['10.88.0.21:80 Masq 2'],
+      'TCP 10.88.0.102:80 rr': ['10.88.0.22:80 Route 1'],
+      'FWM 7 sh': ['10.88.0.22:80 Tunnel 1'],
+      'TCP [fd00:88::100]:443 wrr': ['[fd00:88::21]:443 Masq 3'],
+    };
+    expect(parseTable(sections['start']!), diag).toEqual(full);
+    expect(parseTable(sections['rs2 down']!), diag).toEqual({
+      ...full,
+      'TCP 10.88.0.100:80 rr': ['10.88.0.21:80 Route 1'], // removed
+      'TCP 10.88.0.102:80 rr': ['10.88.0.22:80 Route 0'], // inhibit_on_failure: weight 0
+    });
+    expect(parseTable(sections['rs2 up']!), diag).toEqual(full);
+    expect(parseTable(sections['stopped rc=0']!), diag).toEqual({}); // everything we created is gone
+  }, 180_000);
+});
