@@ -460,3 +460,35 @@ describe('timelines match two real keepalived 2.2.7 on a bridge', () => {
     expect(b.inst.stats).toMatchObject({ become_master: 2, release_master: 1, pri_zero_rcvd: 1 });
   });
 });
+
+describe('asynchronous VIP manager (rtnetlink)', () => {
+  function asyncHost() {
+    const { clock, wire } = lab();
+    const pending: Array<() => void> = [];
+    const vips = { add: () => new Promise<void>((resolve) => pending.push(resolve)), remove: () => Promise.resolve() };
+    const announcer = new FakeAnnouncer(clock);
+    const inst = new VrrpInstance(instanceConfig({ name: 'VI_1', vrid: 51, srcIp: ip(1), priority: 255, vips: [VIP] }),
+      { clock, transport: wire.attach('a'), vips, announcer, notifier: new FakeNotifier(clock), log: captureLogger() });
+    return { clock, inst, announcer, pending };
+  }
+  it('GARPs wait until the addresses are added', async () => {
+    const { clock, inst, announcer, pending } = asyncHost();
+    inst.start();
+    clock.advance(1);
+    expect(inst.state).toBe('MASTER');
+    expect(announcer.sent).toHaveLength(0);
+    pending.shift()!();
+    await Promise.resolve(); await Promise.resolve();
+    expect(announcer.sent).toHaveLength(5);
+  });
+  it('no GARPs when MASTER was left before the add finished', async () => {
+    const { clock, inst, announcer, pending } = asyncHost();
+    inst.start();
+    clock.advance(1);
+    inst.setFault(true);
+    pending.shift()!();
+    await Promise.resolve(); await Promise.resolve();
+    clock.advance(10_000);
+    expect(announcer.sent).toHaveLength(0);
+  });
+});
