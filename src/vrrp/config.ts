@@ -7,7 +7,7 @@
  * of 100), every other duration in **milliseconds**.
  */
 import type { Family } from '../common/ip.js';
-import type { ChecksumMode, VrrpVersion } from './packet.js';
+import type { ChecksumMode, PeerTtlRange, VrrpVersion } from './packet.js';
 
 export interface GarpConfig {
   /** Second burst after becoming MASTER, ms (garp_master_delay; 0 = none). Default 5000. */
@@ -59,6 +59,8 @@ export interface InstanceConfig {
   mcastGroup: Uint8Array;
   /** unicast_peer addresses; empty = multicast. */
   unicastPeers: Uint8Array[];
+  /** Per-peer min_ttl/max_ttl (optional). */
+  peerTtlRanges?: PeerTtlRange[] | undefined;
   /** TTL / hop limit of sent adverts (255; unicast_ttl for unicast). */
   ttl: number;
   checksumMode: ChecksumMode;

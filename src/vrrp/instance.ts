@@ -36,6 +36,7 @@ export interface InstanceStats {
   cast_mismatch: number;
   owner_ignore: number;
   not_unicast_peer: number;
+  peer_ttl: number;
   /** State changes (FRR trans_cnt). */
   transitions: number;
 }
@@ -44,7 +45,7 @@ export const emptyStats = (): InstanceStats => ({
   advert_rcvd: 0, advert_sent: 0, become_master: 0, release_master: 0, packet_len_err: 0, advert_interval_err: 0,
   ip_ttl_err: 0, invalid_type_rcvd: 0, addr_list_err: 0, invalid_authtype: 0, authtype_mismatch: 0, auth_failure: 0,
   pri_zero_rcvd: 0, pri_zero_sent: 0, version_err: 0, chk_err: 0, cast_mismatch: 0, owner_ignore: 0,
-  not_unicast_peer: 0, transitions: 0,
+  not_unicast_peer: 0, peer_ttl: 0, transitions: 0,
 });
 
 /** keepalived matches instances across a reload by these fields, not by name (vrrp_exist, semantics §2.11). */
@@ -145,7 +146,7 @@ export class VrrpInstance implements SyncMember {
     return {
       family: c.family, version: c.version, authType: c.authType, authData: c.authData, intervalCs: c.advertIntervalCs,
       vips: c.vips, checksumMode: c.checksumMode, unicast: c.unicastPeers.length > 0, unicastPeers: c.unicastPeers,
-      checkUnicastSrc: c.checkUnicastSrc, ownerIgnoresAdverts: c.ownerIgnoreAdverts && c.priority === 255,
+      checkUnicastSrc: c.checkUnicastSrc, peerTtlRanges: c.peerTtlRanges, ownerIgnoresAdverts: c.ownerIgnoreAdverts && c.priority === 255,
       skipCheckAdvAddr: c.skipCheckAdvAddr, currentMaster: this.rt.master?.ip,
     };
   }

@@ -189,7 +189,8 @@ export type DropReason =
   | 'chk_err'             // checksum (no keepalived.stats line in 2.2.7)
   | 'cast_mismatch'       // multicast expected but unicast received or the reverse
   | 'owner_ignore'        // address owner with owner_ignore_adverts
-  | 'not_unicast_peer';   // unicast source not a configured peer (check_unicast_src)
+  | 'not_unicast_peer'    // unicast source not a configured peer (check_unicast_src)
+  | 'peer_ttl';           // unicast_peer min_ttl/max_ttl not met (dropped)
 
 /** KO = invalid and counted; DROP = silently irrelevant (keepalived's two non-OK results). */
 export type Verdict = 'KO' | 'DROP';
@@ -198,6 +199,8 @@ export interface Rejection { reason: DropReason; verdict: Verdict; msg: string }
 /** Accepted despite: VIP list differs (addr_list_err), v3 interval differs (backup adopts it). */
 export type AdvertWarning = 'addr_list_err' | 'interval_mismatch';
 export interface Accepted { advert: Advert; warnings: AdvertWarning[]; msgs: string[] }
+
+export interface PeerTtlRange { addr: Uint8Array; min: number; max: number }
 
 export interface RxDatagram {
   payload: Uint8Array;
@@ -221,6 +224,8 @@ export interface CheckContext {
   unicast: boolean;
   unicastPeers: Uint8Array[];
   checkUnicastSrc: boolean;
+  /** unicast_peer { ADDR min_ttl N max_ttl N }: any range also turns on the source check. */
+  peerTtlRanges?: PeerTtlRange[] | undefined;
   /** Configured priority 255 and owner_ignore_adverts. */
   ownerIgnoresAdverts: boolean;
   skipCheckAdvAddr: boolean;
@@ -238,8 +243,9 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 const ko = (reason: DropReason, msg: string): Result<Accepted, Rejection> => fail({ reason, verdict: 'KO', msg });
 const drop = (reason: DropReason, msg: string): Result<Accepted, Rejection> => fail({ reason, verdict: 'DROP', msg });
 
-/** keepalived bumps advert_rcvd at step 13, so the one later rejection still counts as received. */
-export const countsAsReceived = (r: Result<Accepted, Rejection>): boolean => r.ok || r.reason.reason === 'not_unicast_peer';
+/** keepalived bumps advert_rcvd at step 13, so the later rejections (step 14) still count as received. */
+export const countsAsReceived = (r: Result<Accepted, Rejection>): boolean =>
+  r.ok || r.reason.reason === 'not_unicast_peer' || r.reason.reason === 'peer_ttl';
 
 export function checkAdvert(rx: RxDatagram, c: CheckContext): Result<Accepted, Rejection> {
   const b = rx.payload;
@@ -307,8 +313,13 @@ export function checkAdvert(rx: RxDatagram, c: CheckContext): Result<Accepted, R
     }
   }
   // 14. Unicast peers. keepalived has already counted advert_rcvd at this point (see `countsAsReceived`).
-  if (c.unicast && c.checkUnicastSrc && !c.unicastPeers.some((p) => compareIp(p, rx.src) === 0)) {
-    return ko('not_unicast_peer', `unicast source address ${from} not a unicast peer`);
+  const ranges = c.peerTtlRanges ?? [];
+  if (c.unicast && (c.checkUnicastSrc || ranges.length > 0)) {
+    if (!c.unicastPeers.some((p) => compareIp(p, rx.src) === 0)) return ko('not_unicast_peer', `unicast source address ${from} not a unicast peer`);
+    const r = ranges.find((p) => compareIp(p.addr, rx.src) === 0);
+    if (r && rx.ttl !== undefined && (rx.ttl < r.min || rx.ttl > r.max)) {
+      return drop('peer_ttl', `TTL/HL ${rx.ttl} from ${from} not in range [${r.min}, ${r.max}]`);
+    }
   }
   return ok({ advert, warnings, msgs });
 }

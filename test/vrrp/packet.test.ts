@@ -204,6 +204,12 @@ describe('checkAdvert: keepalived receive validation order (semantics §3.4)', (
     expect(reason(notPeer)).toBe('KO:not_unicast_peer');
     expect(countsAsReceived(notPeer)).toBe(true);
     expect(reason(checkAdvert(v2rx(real, { dst: ip4(10, 99, 0, 2), src: ip4(10, 99, 0, 7) }), uc))).toBe('OK');
+    const ranged = { ...v2ctx, unicast: true, unicastPeers: [ip4(10, 99, 0, 7)], peerTtlRanges: [{ addr: ip4(10, 99, 0, 7), min: 250, max: 255 }] };
+    const low = checkAdvert(v2rx(real, { dst: ip4(10, 99, 0, 2), src: ip4(10, 99, 0, 7), ttl: 64 }), ranged);
+    expect(reason(low)).toBe('DROP:peer_ttl');
+    expect(countsAsReceived(low)).toBe(true);
+    expect(reason(checkAdvert(v2rx(real, { dst: ip4(10, 99, 0, 2), src: ip4(10, 99, 0, 7), ttl: 251 }), ranged))).toBe('OK');
+    expect(reason(checkAdvert(v2rx(real, { dst: ip4(10, 99, 0, 2), ttl: 251 }), ranged))).toBe('KO:not_unicast_peer'); // a range implies the source check
   });
   it('earlier rules win: a wrong TTL on a wrong-version, bad-checksum packet is reported as TTL', () => {
     const b = Uint8Array.from(real); b[0] = 0x31; b[6] = 0;
