@@ -297,9 +297,10 @@ function onFaultCleared(s: VrrpRuntime, now: number, cfg: InstanceConfig): StepR
 }
 
 function onPriority(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'priority' }>, cfg: InstanceConfig): StepResult {
-  if (isOwner(cfg) || ev.effective === s.effectivePriority) return { state: s, effects: [] };
-  const fx: Effect[] = [log('info', `Changing effective priority from ${s.effectivePriority} to ${ev.effective}`)];
-  const n: VrrpRuntime = { ...s, effectivePriority: ev.effective };
+  const effective = Math.min(254, Math.max(1, Math.round(ev.effective))); // 0 and 255 have protocol meanings
+  if (isOwner(cfg) || effective === s.effectivePriority) return { state: s, effects: [] };
+  const fx: Effect[] = [log('info', `Changing effective priority from ${s.effectivePriority} to ${effective}`)];
+  const n: VrrpRuntime = { ...s, effectivePriority: effective };
   if (s.state === 'BACKUP' && s.downAt !== undefined) {
     // Shift the pending expiry by the change of Master_Down_Interval (vrrp_set_effective_priority).
     // A higher priority may move it into the past: then it is due now.

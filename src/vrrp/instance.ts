@@ -123,6 +123,7 @@ export class VrrpInstance implements SyncMember {
 
   /** A datagram the router matched to this instance by (ifindex, family, VRID). */
   receive(pkt: RxPacket): void {
+    if (this.detached) return;
     const r = checkAdvert({ payload: pkt.payload, src: pkt.src, dst: pkt.dst, ttl: pkt.ttl }, this.checkContext());
     if (countsAsReceived(r)) this.stats.advert_rcvd++;
     if (!r.ok) {

@@ -225,6 +225,8 @@ describe('FAULT and priority changes', () => {
   it('MASTER adverts carry the new effective priority; the owner never changes priority', () => {
     const m = run(base, [{ t: 'priority', now: 4000, effective: 80 }], masterAt(3609.375)).s;
     expect(kinds(run(base, [{ t: 'adverTimer', now: 4609.375 }], m).effects)[0]).toBe('advert:80');
+    expect(step(m, { t: 'priority', now: 4000, effective: 0 }, base).state.effectivePriority).toBe(1);
+    expect(step(m, { t: 'priority', now: 4000, effective: 300 }, base).state.effectivePriority).toBe(254);
     const owner = { ...base, priority: 255 };
     const o = initialRuntime(owner);
     expect(step(o, { t: 'priority', now: 0, effective: 200 }, owner).state.effectivePriority).toBe(255);
