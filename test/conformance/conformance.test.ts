@@ -8,7 +8,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { dumpConfig } from '../../src/config/dump.js';
+import { loadConfig } from '../../src/config/load.js';
 import { configTest, hostScriptEnv } from '../../src/daemon/cli.js';
+import { fsConfigSource } from '../../src/daemon/config-source.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const corpus = resolve(repoRoot, '..', 'shared', 'conformance', 'keepalived-samples');
@@ -98,5 +101,17 @@ describe('conformance with keepalived 2.2.7 -t', () => {
     console.log(`conformance: ${agree} agree, ${deviate} deviate (listed)`);
     expect(unlisted, 'samples that differ from keepalived and are not listed in deviations.md').toEqual([]);
     expect(stale, 'deviations.md lists samples that now agree').toEqual([]);
+  });
+
+  it('every sample survives --dump-conf: same model, no new diagnostics', () => {
+    if (!existsSync(corpus)) throw new Error(`conformance corpus not found at ${corpus}`);
+    for (const c of cases().filter((x) => existsSync(x.file))) {
+      const first = loadConfig(c.file, { source: fsConfigSource(), configId: c.configId });
+      const text = dumpConfig(first.config);
+      const again = loadConfig('/dump.conf', { source: { readFile: () => text, glob: () => [] }, configId: c.configId });
+      const seen = new Set(first.diags.map((d) => d.msg));
+      expect(again.diags.filter((d) => d.code !== 'KA_CONF_NOT_SUPPORTED' && !seen.has(d.msg)).map((d) => d.msg), c.name).toEqual([]);
+      expect(again.config, c.name).toEqual(first.config);
+    }
   });
 });
