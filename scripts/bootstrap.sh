@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_pkgs=(keepalived tcpdump ipvsadm user-mode-linux iproute2 procps)
+apt_pkgs=(keepalived tcpdump ipvsadm user-mode-linux kmod iproute2 procps openssl)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

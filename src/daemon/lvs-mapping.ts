@@ -1,18 +1,11 @@
 /**
- * Maps the config model's virtual servers onto what the checkers run (check/types.ts) and what
- * IPVS holds (ipvs/types.ts). Pure. A virtual_server_group becomes one health-checked pool whose
- * destinations are programmed into every service of the group.
+ * Maps the config model's virtual servers onto the checkers' pools (check/types.ts) and the
+ * identities alerts print. Pure. (The IPVS side of the same mapping is ipvs/desired.ts.)
+ * A virtual_server_group is one health-checked pool programmed into every service of the group.
  */
-import { formatIp, parseIp, type Family } from '../common/ip.js';
-import type { Checker, Config, RealServer, VirtualServer, VirtualServerGroup } from '../config/model.js';
+import type { Checker, Config, RealServer, VirtualServer } from '../config/model.js';
 import type { CheckerCfg, ProbeSpec, VirtualServerCfg } from '../check/types.js';
-import type { DesiredDest } from '../check/virtualserver.js';
-import type { Destination, FwdMethod, Protocol, Service } from '../ipvs/types.js';
-import type { TableEntry } from '../ipvs/reconcile.js';
 import type { VsIdentity } from '../notify/events.js';
-
-const familyOf = (addr: string): Family => (addr.includes(':') ? 6 : 4);
-const FWD: Record<RealServer['lbKind'], FwdMethod> = { NAT: 'masq', DR: 'route', TUN: 'tunnel' };
 
 /** The pool key events carry: `TCP 10.0.0.1:80`, `FWM 7`, `group NAME`. */
 export function vsKey(vs: VirtualServer): string {
@@ -82,83 +75,6 @@ export function toVirtualServerCfg(vs: VirtualServer): VirtualServerCfg {
       addr: rs.address, port: rs.port, weight: rs.weight, inhibitOnFailure: rs.inhibitOnFailure, checkers: checkerCfgs(rs, vs),
     })),
   };
-}
-
-/** Addresses of a group entry: a single address, `a.b.c.X-Y` / `v6::X-Y` (last part, hex for IPv6), or a prefix up to /24 (/120). */
-export function expandRange(range: string): string[] {
-  const slash = range.indexOf('/');
-  if (slash > 0) {
-    const base = parseIp(range.slice(0, slash));
-    const prefix = Number(range.slice(slash + 1));
-    if (!base) return [];
-    const hostBits = (base.family === 4 ? 32 : 128) - prefix;
-    if (hostBits < 0 || hostBits > 8) return [];
-    const out: string[] = [];
-    for (let i = 0; i < 1 << hostBits; i++) {
-      const b = base.bytes.slice();
-      b[b.length - 1] = (b[b.length - 1]! & ~((1 << hostBits) - 1)) + i;
-      out.push(formatIp(b));
-    }
-    return out;
-  }
-  const m = /^(.*[.:])([0-9a-fA-F]+)-([0-9a-fA-F]+)$/.exec(range);
-  if (!m) return parseIp(range) ? [range] : [];
-  const radix = m[1]!.endsWith(':') ? 16 : 10;
-  const from = parseInt(m[2]!, radix), to = parseInt(m[3]!, radix);
-  const out: string[] = [];
-  for (let i = from; i <= to && out.length < 65536; i++) out.push(`${m[1]}${i.toString(radix)}`);
-  return out.filter((a) => parseIp(a) !== null);
-}
-
-/** The IPVS services a virtual server stands for (one, or one per group member). */
-export function servicesOf(vs: VirtualServer, groups: readonly VirtualServerGroup[]): Service[] {
-  const protocol = vs.protocol.toLowerCase() as Protocol;
-  const rsFamily = vs.realServers[0] ? familyOf(vs.realServers[0].address) : 4;
-  const common = (af: Family) => {
-    const persistent = vs.persistenceTimeoutS > 0;
-    const full = af === 4 ? 32 : 128;
-    return {
-      sched: vs.lbAlgo,
-      flags: { persistent, onePacket: vs.ops, sched1: false, sched2: false, sched3: false },
-      timeout: persistent ? vs.persistenceTimeoutS : 0,
-      netmask: vs.persistenceGranularity ? granularityPrefix(vs.persistenceGranularity, af) ?? full : full,
-      pe: '',
-    };
-  };
-  const k = vs.key;
-  if (k.kind === 'ip') return [{ af: familyOf(k.address), protocol, addr: k.address, port: k.port, ...common(familyOf(k.address)) }];
-  if (k.kind === 'fwmark') return [{ af: rsFamily, fwmark: k.fwmark, ...common(rsFamily) }];
-  const group = groups.find((g) => g.name === k.group);
-  return (group?.entries ?? []).flatMap((e): Service[] => e.kind === 'fwmark'
-    ? [{ af: e.family === 'inet6' ? 6 : e.family === 'inet' ? 4 : rsFamily, fwmark: e.fwmark, ...common(e.family === 'inet6' ? 6 : 4) }]
-    : expandRange(e.range).map((addr) => ({ af: familyOf(addr), protocol, addr, port: e.port, ...common(familyOf(addr)) })));
-}
-
-/** `persistence_granularity` as a prefix length: a dotted IPv4 mask or a number. */
-export function granularityPrefix(g: string, af: Family): number | null {
-  if (/^\d+$/.test(g)) return Number(g);
-  const m = af === 4 ? parseIp(g) : null;
-  if (!m) return null;
-  let bits = 0;
-  for (const byte of m.bytes) bits += byte.toString(2).replace(/0/g, '').length;
-  return bits;
-}
-
-/** The kernel table one pool should have, given the destinations the checkers want present. */
-export function tableFor(vs: VirtualServer, groups: readonly VirtualServerGroup[], dests: readonly DesiredDest[]): TableEntry[] {
-  return servicesOf(vs, groups).map((service) => ({
-    service,
-    dests: dests.map((d): Destination => {
-      const rs = vs.realServers.find((r) => r.address === d.addr && r.port === d.port);
-      const fwd = FWD[rs?.lbKind ?? vs.lbKind];
-      return {
-        af: familyOf(d.addr), addr: d.addr,
-        // A DR/TUN real server answers on the service's port; a fwmark service has none of its own.
-        port: fwd === 'masq' || service.fwmark !== undefined ? d.port : (service.port ?? d.port),
-        fwd, weight: d.weight, uThreshold: rs?.uthreshold ?? 0, lThreshold: rs?.lthreshold ?? 0,
-      };
-    }),
-  }));
 }
 
 export function poolsOf(cfg: Config): { vs: VirtualServer; check: VirtualServerCfg }[] {

@@ -11,9 +11,10 @@ import type { Config, VirtualServer } from '../config/model.js';
 import { HealthService, describeEvent } from '../check/service.js';
 import type { DesiredDest, HealthEvent } from '../check/virtualserver.js';
 import type { IpvsClient } from '../ipvs/client.js';
-import { applyOps, ownedAfter, plan, teardown, type Table } from '../ipvs/reconcile.js';
+import { desiredIpvsTable } from '../ipvs/desired.js';
+import { IpvsSync } from '../ipvs/sync.js';
 import type { HaEvent } from '../notify/events.js';
-import { poolsOf, tableFor, vsIdentity } from './lvs-mapping.js';
+import { poolsOf, vsIdentity, vsKey } from './lvs-mapping.js';
 
 export interface LvsServiceDeps {
   clock: Clock;
@@ -26,7 +27,7 @@ export interface LvsServiceDeps {
 export class LvsService {
   private readonly pools = new Map<string, VirtualServer>();
   private readonly desired = new Map<string, DesiredDest[]>();
-  private owned = new Set<string>();
+  private readonly sync: IpvsSync | null;
   private applying: Promise<void> = Promise.resolve();
   private pending = false;
   private readonly health: HealthService;
@@ -34,6 +35,7 @@ export class LvsService {
 
   constructor(private readonly cfg: Config, private readonly d: LvsServiceDeps) {
     this.log = d.log.child({ mod: 'lvs' });
+    this.sync = d.ipvs ? new IpvsSync(d.ipvs, this.log) : null;
     const pools = poolsOf(cfg);
     for (const p of pools) this.pools.set(p.check.key, p.vs);
     this.health = new HealthService(pools.map((p) => p.check), {
@@ -69,48 +71,23 @@ export class LvsService {
     }
   }
 
-  private desiredTable(): Table {
-    return [...this.desired].flatMap(([k, dests]) => {
-      const vs = this.pools.get(k);
-      return vs ? tableFor(vs, this.cfg.virtualServerGroups, dests) : [];
-    });
-  }
-
-  /** Coalesces bursts of changes into one reconcile after the one in flight. */
+  /** Coalesces bursts of changes into one sync after the one in flight. */
   private schedule(): void {
-    if (!this.d.ipvs || this.pending) return;
+    const sync = this.sync;
+    if (!sync || this.pending) return;
     this.pending = true;
     this.applying = this.applying.then(async () => {
       this.pending = false;
-      await this.reconcile().catch((err: unknown) => this.log.error({ err }, 'IPVS update failed; will retry on the next change'));
+      const table = desiredIpvsTable(this.cfg.virtualServers, this.cfg.virtualServerGroups, (vs) => this.desired.get(vsKey(vs)) ?? []);
+      await sync.sync(table).catch((err: unknown) => this.log.error({ err }, 'IPVS update failed; will retry on the next change'));
     });
-  }
-
-  private async actual(ipvs: IpvsClient): Promise<Table> {
-    return (await ipvs.table()).map((e) => ({ service: e.service, dests: e.dests.map((x) => x.dest) }));
-  }
-
-  private async reconcile(): Promise<void> {
-    const ipvs = this.d.ipvs!;
-    const desired = this.desiredTable();
-    const actual = await this.actual(ipvs);
-    const ops = plan(desired, actual, this.owned);
-    if (ops.length) {
-      this.log.debug({ ops: ops.length }, 'applying IPVS changes');
-      await ipvs.apply(ops);
-    }
-    this.owned = ownedAfter(desired, applyOps(actual, ops), this.owned);
   }
 
   /** Stops the checkers and removes the services we own. */
   async stop(): Promise<void> {
     this.health.stop();
     await this.applying;
-    const ipvs = this.d.ipvs;
-    if (!ipvs) return;
-    const ops = teardown(await this.actual(ipvs), this.owned);
-    if (ops.length) await ipvs.apply(ops);
-    this.owned.clear();
+    await this.sync?.release();
   }
 }
 

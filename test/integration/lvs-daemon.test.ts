@@ -130,7 +130,7 @@ kill -TERM $D; wait $D; echo "=== stopped rc=$?"; ipvsadm -Ln
       'TCP 10.88.0.100:80 rr': ['10.88.0.21:80 Route 1', '10.88.0.22:80 Route 1'],
       'TCP 10.88.0.101:8080 wlc persistent 300': ['10.88.0.21:80 Masq 2'],
       'TCP 10.88.0.102:80 rr': ['10.88.0.22:80 Route 1'],
-      'FWM 7 sh': ['10.88.0.22:80 Tunnel 1'],
+      'FWM 7 sh': ['10.88.0.22:0 Tunnel 1'], // non-NAT destinations take the service's port; a fwmark service has none (as ipvsadm)
       'TCP [fd00:88::100]:443 wrr': ['[fd00:88::21]:443 Masq 3'],
     };
     expect(parseTable(sections['start']!), diag).toEqual(full);
