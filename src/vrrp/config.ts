@@ -64,6 +64,8 @@ export interface InstanceConfig {
   /** TTL / hop limit of sent adverts (255; unicast_ttl for unicast). */
   ttl: number;
   checksumMode: ChecksumMode;
+  /** old_unicast_checksum: 'auto' (default) detects peers ≤ 1.3.6, 'always' sends that way, 'never' rejects it. */
+  oldUnicastChecksum?: 'auto' | 'always' | 'never' | undefined;
   checkUnicastSrc: boolean;
   skipCheckAdvAddr: boolean;
   /** vrrp_owner_ignore_adverts (only matters at priority 255). */

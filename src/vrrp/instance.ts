@@ -69,6 +69,8 @@ export class VrrpInstance implements SyncMember {
   private readonly timers = new Map<TimerName, () => void>();
   private readonly garpTimers = new Set<() => void>();
   private ipId = 0;
+  /** VRRPv3 unicast: checksum with the multicast group as destination (old keepalived peers). */
+  private oldUnicastChecksum: boolean;
   /** Drop reasons already logged since the last state change or accepted advert (keepalived rate limit). */
   private readonly loggedDrops = new Set<DropReason>();
   /** Resolves when the last VIP add finished (GARPs wait for it). */
@@ -86,6 +88,7 @@ export class VrrpInstance implements SyncMember {
     for (const w of n.warnings) this.log.warn(w);
     this.cfg = n.cfg;
     this.rt = initialRuntime(this.cfg);
+    this.oldUnicastChecksum = this.cfg.oldUnicastChecksum === 'always';
   }
 
   get name(): string { return this.cfg.name; }
@@ -137,6 +140,10 @@ export class VrrpInstance implements SyncMember {
     this.loggedDrops.clear();
     const { advert, warnings, msgs } = r.value;
     if (warnings.includes('addr_list_err')) this.stats.addr_list_err++;
+    if (warnings.includes('old_unicast_checksum') && !this.oldUnicastChecksum) {
+      this.oldUnicastChecksum = true;
+      this.log.info(`(${this.name}) Setting unicast VRRPv3 checksum to old version`);
+    }
     for (const m of msgs) this.log.info(`(${this.name}) ${m}`);
     if (advert.priority === 0) this.stats.pri_zero_rcvd++;
     this.dispatch({ t: 'advert', now: this.deps.clock.now(), advert, src: pkt.src });
@@ -147,6 +154,7 @@ export class VrrpInstance implements SyncMember {
     return {
       family: c.family, version: c.version, authType: c.authType, authData: c.authData, intervalCs: c.advertIntervalCs,
       vips: c.vips, checksumMode: c.checksumMode, unicast: c.unicastPeers.length > 0, unicastPeers: c.unicastPeers,
+      oldUnicastChecksum: c.oldUnicastChecksum === 'never' ? 'never' : 'auto', mcastGroup: c.mcastGroup,
       checkUnicastSrc: c.checkUnicastSrc, peerTtlRanges: c.peerTtlRanges, ownerIgnoresAdverts: c.ownerIgnoreAdverts && c.priority === 255,
       skipCheckAdvAddr: c.skipCheckAdvAddr, currentMaster: this.rt.master?.ip,
     };
@@ -203,7 +211,8 @@ export class VrrpInstance implements SyncMember {
     const dsts = c.unicastPeers.length > 0 ? c.unicastPeers : [c.mcastGroup];
     for (const dst of dsts) {
       // The v3 checksum covers the destination, so each unicast copy is encoded separately.
-      const payload = encodeAdvert(adv, { family: c.family, src: c.srcIp, dst, checksumMode: c.checksumMode });
+      const sumDst = this.oldUnicastChecksum && c.unicastPeers.length > 0 ? c.mcastGroup : dst;
+      const payload = encodeAdvert(adv, { family: c.family, src: c.srcIp, dst: sumDst, checksumMode: c.checksumMode });
       this.ipId = nextIpId(this.ipId);
       this.guard('send', () => this.deps.transport.send({ ifindex: c.ifindex, family: c.family, src: c.srcIp, dst, ttl: c.ttl, ipId: this.ipId, payload }));
     }

@@ -197,7 +197,7 @@ export type Verdict = 'KO' | 'DROP';
 export interface Rejection { reason: DropReason; verdict: Verdict; msg: string }
 
 /** Accepted despite: VIP list differs (addr_list_err), v3 interval differs (backup adopts it). */
-export type AdvertWarning = 'addr_list_err' | 'interval_mismatch';
+export type AdvertWarning = 'addr_list_err' | 'interval_mismatch' | 'old_unicast_checksum';
 export interface Accepted { advert: Advert; warnings: AdvertWarning[]; msgs: string[] }
 
 export interface PeerTtlRange { addr: Uint8Array; min: number; max: number }
@@ -224,6 +224,12 @@ export interface CheckContext {
   unicast: boolean;
   unicastPeers: Uint8Array[];
   checkUnicastSrc: boolean;
+  /**
+   * VRRPv3 unicast checksum of keepalived ≤ 1.3.6, which put the multicast group in the
+   * pseudo-header: 'auto' (default) accepts it too and reports `old_unicast_checksum`.
+   */
+  oldUnicastChecksum?: 'auto' | 'never' | undefined;
+  mcastGroup?: Uint8Array | undefined;
   /** unicast_peer { ADDR min_ttl N max_ttl N }: any range also turns on the source check. */
   peerTtlRanges?: PeerTtlRange[] | undefined;
   /** Configured priority 255 and owner_ignore_adverts. */
@@ -289,7 +295,13 @@ export function checkAdvert(rx: RxDatagram, c: CheckContext): Result<Accepted, R
   const needsDst = c.family === 6 || (c.version === 3 && c.checksumMode === 'pseudo-header');
   if (!needsDst || rx.dst) {
     const ctx: ChecksumContext = { family: c.family, src: rx.src, dst: rx.dst ?? rx.src, checksumMode: c.checksumMode };
-    if (vrrpChecksum(b, ctx) !== h.checksum) return ko('chk_err', `Invalid VRRPv${c.version} checksum from ${from}`);
+    if (vrrpChecksum(b, ctx) !== h.checksum) {
+      const oldStyle = c.unicast && c.family === 4 && c.version === 3 && c.checksumMode === 'pseudo-header'
+        && (c.oldUnicastChecksum ?? 'auto') === 'auto' && c.mcastGroup !== undefined
+        && vrrpChecksum(b, { ...ctx, dst: c.mcastGroup }) === h.checksum;
+      if (!oldStyle) return ko('chk_err', `Invalid VRRPv${c.version} checksum from ${from}`);
+      warnings.push('old_unicast_checksum');
+    }
   }
   // 11. Multicast vs unicast.
   if (rx.dst) {

@@ -492,3 +492,29 @@ describe('asynchronous VIP manager (rtnetlink)', () => {
     expect(announcer.sent).toHaveLength(0);
   });
 });
+
+describe('old_unicast_checksum (VRRPv3 unicast peers running keepalived <= 1.3.6)', () => {
+  const peer = ip(9);
+  const group = Uint8Array.of(224, 0, 0, 18);
+  const oldStyle = encodeAdvert({ version: 3, vrid: 51, priority: 200, intervalCs: 100, addrs: [VIP] }, { family: 4, src: peer, dst: group });
+  const rx = { ifindex: 2, family: 4 as const, src: peer, dst: ip(1), ttl: 255, payload: oldStyle };
+  it('auto: accepted, logged once, and our own adverts switch to the old checksum', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), version: 3, unicastPeers: [peer] });
+    a.inst.start();
+    a.router.handle(rx);
+    expect(a.inst.stats).toMatchObject({ advert_rcvd: 1, chk_err: 0 });
+    expect(a.log.records.map((r) => r.msg)).toContain('(VI_1) Setting unicast VRRPv3 checksum to old version');
+    clock.advance(10_000); // no more adverts from the peer: we become MASTER and advertise
+    const sent = wire.log.find((r) => r.from === 'a')!.pkt;
+    expect(decodeAdvert(sent.payload, 4, { family: 4, src: ip(1), dst: group }).ok).toBe(true);
+    expect(decodeAdvert(sent.payload, 4, { family: 4, src: ip(1), dst: peer }).ok).toBe(false);
+  });
+  it('never: rejected as a checksum error', () => {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), version: 3, unicastPeers: [peer], oldUnicastChecksum: 'never' });
+    a.inst.start();
+    a.router.handle(rx);
+    expect(a.inst.stats).toMatchObject({ advert_rcvd: 0, chk_err: 1 });
+  });
+});
