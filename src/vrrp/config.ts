@@ -26,6 +26,8 @@ export interface GarpConfig {
   garpIntervalMs: number;
   /** Minimum gap between unsolicited NAs, ms (vrrp_gna_interval). Default 0. */
   gnaIntervalMs: number;
+  /** vrrp_min_garp: one GARP/NA per address on becoming MASTER, no second burst, no refresh. */
+  minGarp?: boolean | undefined;
 }
 
 export interface InstanceConfig {

@@ -6,6 +6,7 @@
  * 0), and if garp_master_refresh > 0 refresh bursts of garp_master_refresh_repeat every refresh
  * period, the first at delay + refresh. A MASTER hearing a lower priority sends
  * garp_lower_prio_repeat at once and again after garp_lower_prio_delay.
+ * vrrp_min_garp reduces all of this to one packet per address on becoming MASTER.
  * A burst loops `repeat` times over all addresses; packets are spaced by vrrp_garp_interval
  * (IPv4) / vrrp_gna_interval (IPv6), back to back when 0.
  */
@@ -16,13 +17,14 @@ export interface Refresh { firstAtMs: number; periodMs: number; repeat: number }
 export interface GarpPacket { offsetMs: number; addr: Uint8Array }
 
 export function masterBursts(g: GarpConfig): Burst[] {
+  if (g.minGarp) return [{ atMs: 0, repeat: 1 }];
   const out: Burst[] = [{ atMs: 0, repeat: g.masterRepeat }];
   if (g.masterDelayMs > 0) out.push({ atMs: g.masterDelayMs, repeat: g.masterRepeat });
   return out;
 }
 
 export function masterRefresh(g: GarpConfig): Refresh | null {
-  if (g.masterRefreshMs <= 0) return null;
+  if (g.minGarp || g.masterRefreshMs <= 0) return null;
   return { firstAtMs: g.masterDelayMs + g.masterRefreshMs, periodMs: g.masterRefreshMs, repeat: g.masterRefreshRepeat };
 }
 

@@ -14,6 +14,11 @@ describe('GARP/NA schedule (keepalived defaults)', () => {
     expect(masterBursts({ ...DEFAULT_GARP, masterDelayMs: 0 })).toEqual([{ atMs: 0, repeat: 5 }]);
     expect(masterRefresh({ ...DEFAULT_GARP, masterRefreshMs: 60_000, masterRefreshRepeat: 2 })).toEqual({ firstAtMs: 65_000, periodMs: 60_000, repeat: 2 });
   });
+  it('vrrp_min_garp: one packet per address, no second burst, no refresh', () => {
+    const g = { ...DEFAULT_GARP, masterRefreshMs: 60_000, minGarp: true };
+    expect(masterBursts(g)).toEqual([{ atMs: 0, repeat: 1 }]);
+    expect(masterRefresh(g)).toBeNull();
+  });
   it('lower-priority bursts follow garp_lower_prio_repeat/delay; 0 repeat = none', () => {
     expect(lowerPrioBursts({ ...DEFAULT_GARP, lowerPrioRepeat: 2, lowerPrioDelayMs: 3000 })).toEqual([{ atMs: 0, repeat: 2 }, { atMs: 3000, repeat: 2 }]);
     expect(lowerPrioBursts({ ...DEFAULT_GARP, lowerPrioRepeat: 0 })).toEqual([]);
