@@ -112,10 +112,13 @@ function completeInstance(d: InstanceDraft, g: Config['globalDefs'], ctx: Ctx): 
     ctx.error(at, CODES.invalidValue, `${n} nopreempt is incompatible with priority 255. resetting nopreempt`);
     d.nopreempt = false;
   }
-  if (d.state === 'MASTER' && (d.nopreempt || d.preemptDelayMs > 0)) {
+  if (d.state === 'MASTER' && d.preemptDelayMs > 0) {
+    ctx.error(at, CODES.invalidValue, `${n} Warning - preempt delay will not work with initial state MASTER - clearing`);
+    d.preemptDelayMs = 0;
+  }
+  if (d.state === 'MASTER' && d.nopreempt) {
     ctx.error(at, CODES.invalidValue, `${n} Warning - nopreempt will not work with initial state MASTER - clearing`);
     d.nopreempt = false;
-    d.preemptDelayMs = 0;
   }
   const v6 = d.virtualIpaddresses.some((v) => parseIp(v.address)?.family === 6);
   if (v6 && (!d.versionSet || d.strictMode)) d.version = 3;

@@ -96,4 +96,24 @@ describe('Config model defaults', () => {
       '7: (VI_1) Ignoring track_interface eth0 since own interface [KA_CONF_INVALID_VALUE]',
     ]);
   });
+
+  it('state MASTER clears preempt_delay and nopreempt with separate messages', () => {
+    const r = loadText(inst(`  state MASTER\n  priority 100\n  nopreempt\n  preempt_delay 5\n${vip4}`));
+    expect(r.config.vrrpInstances[0]).toMatchObject({ nopreempt: false, preemptDelayMs: 0 });
+    expect(diagLines(r)).toEqual([
+      '1: (VI_1) Warning - preempt delay will not work with initial state MASTER - clearing [KA_CONF_INVALID_VALUE]',
+      '1: (VI_1) Warning - nopreempt will not work with initial state MASTER - clearing [KA_CONF_INVALID_VALUE]',
+    ]);
+  });
+
+  it('loopback interface and mixed-family VIPs are refused (keepalived 2.2.7 messages)', () => {
+    const r = loadText('vrrp_instance VI_1 {\n  interface lo\n  virtual_router_id 1\n  virtual_ipaddress {\n    10.0.0.1\n    fe80::1\n  }\n}\n');
+    expect(r.config.vrrpInstances[0]!.interface).toBeNull();
+    expect(r.config.vrrpInstances[0]!.virtualIpaddresses.map((v) => v.address)).toEqual(['10.0.0.1']);
+    expect(diagLines(r)).toEqual([
+      '2: (VI_1) cannot use a loopback interface (lo) for vrrp - ignoring [KA_CONF_INVALID_VALUE]',
+      '6: (VI_1): address family must match VRRP instance [fe80::1] - ignoring [KA_CONF_INVALID_VALUE]',
+      '1: (VI_1) Unknown interface! [KA_CONF_NO_INTERFACE]',
+    ]);
+  });
 });

@@ -76,10 +76,10 @@ describe('main', () => {
   });
 
   it('--dump-json prints the model; --dump-conf prints loadable text', async () => {
-    const f = write('dump.conf', 'vrrp_instance VI_1 {\n  interface lo\n  virtual_router_id 3\n  virtual_ipaddress {\n    10.9.9.9\n  }\n}\n');
+    const f = write('dump.conf', 'vrrp_instance VI_1 {\n  interface eth9\n  virtual_router_id 3\n  virtual_ipaddress {\n    10.9.9.9\n  }\n}\n');
     const j = await run(['--dump-json', '-f', f]);
     expect(j.code).toBe(0);
-    expect(JSON.parse(j.out).vrrpInstances[0]).toMatchObject({ name: 'VI_1', virtualRouterId: 3, interface: 'lo' });
+    expect(JSON.parse(j.out).vrrpInstances[0]).toMatchObject({ name: 'VI_1', virtualRouterId: 3, interface: 'eth9' });
     const c = await run(['--dump-conf', '-f', f]);
     const again = write('again.conf', c.out);
     const j2 = await run(['--dump-json', '-f', again]);

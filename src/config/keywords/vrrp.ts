@@ -159,7 +159,13 @@ export const instanceSection = section<InstanceDraft>('vrrp_instance', {
     set: (d, v) => { d.state = v as 'MASTER' | 'BACKUP'; d.stateSet = true; },
     badMsg: (raw, d) => `(${d.name}) unknown state '${raw}', defaulting to BACKUP`,
   },
-  interface: { kind: 'word', support: 'supported', doc: 'interface for adverts and VIPs', set: (d, w) => { d.interface = w; } },
+  interface: {
+    kind: 'word', support: 'supported', doc: 'interface for adverts and VIPs',
+    set: (d, w, node, ctx) => {
+      if (w === 'lo') { ctx.error(node.at, CODES.invalidValue, `(${d.name}) cannot use a loopback interface (${w}) for vrrp - ignoring`); return; }
+      d.interface = w;
+    },
+  },
   virtual_router_id: {
     kind: 'uint', support: 'supported', doc: 'VRID (required)', min: 1, max: 255, set: (d, n) => { d.virtualRouterId = n; },
     badMsg: (raw, d) => `(${d.name}): VRID '${raw}' not valid - must be between 1 & 255`,
@@ -181,7 +187,18 @@ export const instanceSection = section<InstanceDraft>('vrrp_instance', {
   },
   virtual_ipaddress: {
     kind: 'lines', support: 'supported', doc: 'VIPs carried in adverts (ADDR[/LEN] [dev IF] [label L] [brd B] [scope S])',
-    line: (d, l, ctx) => { const v = parseVipLine(l, ctx); if (v) d.virtualIpaddresses.push(v); return v !== null; },
+    line: (d, l, ctx) => {
+      const v = parseVipLine(l, ctx);
+      if (!v) return false;
+      // Adverts carry one family: the first VIP decides (excluded addresses may mix).
+      const first = d.virtualIpaddresses[0];
+      if (first && first.address.includes(':') !== v.address.includes(':')) {
+        ctx.error(l.at, CODES.invalidValue, `(${d.name}): address family must match VRRP instance [${v.address}] - ignoring`);
+        return false;
+      }
+      d.virtualIpaddresses.push(v);
+      return true;
+    },
   },
   virtual_ipaddress_excluded: {
     kind: 'lines', support: 'supported', doc: 'addresses moved with mastership but not advertised',
