@@ -11,7 +11,7 @@
 import { compareIp, formatIp } from '../common/ip.js';
 import type { InstanceConfig } from './config.js';
 import type { Advert } from './packet.js';
-import { advertIntervalMs, masterDownMs, skewMs, skewPriority } from './timers.js';
+import { advertIntervalMs, masterDownMs, skewMinMs, skewMs, skewPriority } from './timers.js';
 
 export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
@@ -39,7 +39,11 @@ export interface VrrpRuntime {
 }
 
 export type VrrpEvent =
-  | { t: 'start'; now: number; faulted: boolean }
+  | {
+    t: 'start'; now: number; faulted: boolean;
+    /** Sync-group member: does the group start as MASTER (every member an owner with state MASTER)? */
+    group?: { startsMaster: boolean } | undefined;
+  }
   | { t: 'masterDownTimer'; now: number; /** sync group: may we become MASTER? (default yes) */ groupAllowsMaster?: boolean }
   | { t: 'adverTimer'; now: number }
   | { t: 'advert'; now: number; advert: Advert; src: Uint8Array }
@@ -124,10 +128,10 @@ function leaveMasterToBackup(s: VrrpRuntime, cfg: InstanceConfig, now: number, f
   return enterBackup(s, cfg, now, fx, why);
 }
 
-function enterBackup(s: VrrpRuntime, cfg: InstanceConfig, now: number, fx: Effect[], why: string): VrrpRuntime {
+function enterBackup(s: VrrpRuntime, cfg: InstanceConfig, now: number, fx: Effect[], why: string, downMs?: number): VrrpRuntime {
   let n = changeState(s, 'BACKUP', fx, why);
   n = { ...n, adverAt: undefined };
-  n.downAt = now + downIntervalMs(n, cfg);
+  n.downAt = now + (downMs ?? downIntervalMs(n, cfg));
   fx.push(
     log('info', why === 'init' ? 'Entering BACKUP STATE (init)' : 'Entering BACKUP STATE'),
     { t: 'arm', timer: 'masterDown', at: n.downAt },
@@ -159,14 +163,18 @@ function onStart(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'start' }>, cfg: In
   const fx: Effect[] = [{ t: 'delVips' }]; // start clean: keepalived removes configured VIPs first
   const st: VrrpRuntime = { ...s, faulted: ev.faulted };
   if (ev.faulted) return { state: enterFault(st, fx, 'init', true), effects: fx };
-  if (cfg.initialState === 'MASTER' && isOwner(cfg)) {
+  const groupHolds = ev.group !== undefined && !ev.group.startsMaster;
+  if (cfg.initialState === 'MASTER' && isOwner(cfg) && !groupHolds) {
     // The owner goes MASTER at once: keepalived arms a 1 µs down timer without announcing BACKUP.
     const downAt = ev.now + 0.001;
     const n = changeState(st, 'BACKUP', fx, 'init, address owner');
     fx.push({ t: 'arm', timer: 'masterDown', at: downAt });
     return { state: { ...n, wantState: 'MASTER', downAt }, effects: fx };
   }
-  return { state: enterBackup(st, cfg, ev.now, fx, 'init'), effects: fx };
+  // A member that wants MASTER while its group starts as BACKUP waits only one interval + SKEW_MIN.
+  const shortDown = groupHolds && cfg.initialState === 'MASTER'
+    ? advertIntervalMs(s.masterAdverIntCs) + skewMinMs(cfg.version, s.masterAdverIntCs) : undefined;
+  return { state: enterBackup(st, cfg, ev.now, fx, 'init', shortDown), effects: fx };
 }
 
 function onMasterDown(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'masterDownTimer' }>, cfg: InstanceConfig): StepResult {

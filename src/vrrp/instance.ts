@@ -101,10 +101,16 @@ export class VrrpInstance implements SyncMember {
   }
 
   view(): MemberView {
-    return { name: this.name, state: this.rt.state, wantState: this.rt.wantState, faulted: this.rt.faulted };
+    return {
+      name: this.name, state: this.rt.state, wantState: this.rt.wantState, faulted: this.rt.faulted,
+      owner: this.cfg.priority === 255 && this.cfg.initialState === 'MASTER',
+    };
   }
 
-  start(faulted = false): void { this.dispatch({ t: 'start', now: this.deps.clock.now(), faulted }); }
+  start(faulted = false): void {
+    const group = this.group ? { startsMaster: this.group.startsMaster() } : undefined;
+    this.dispatch({ t: 'start', now: this.deps.clock.now(), faulted, group });
+  }
   shutdown(): void { this.dispatch({ t: 'shutdown', now: this.deps.clock.now() }); }
   syncTo(state: 'MASTER' | 'BACKUP' | 'FAULT'): void { this.dispatch({ t: 'syncTo', now: this.deps.clock.now(), state }); }
 

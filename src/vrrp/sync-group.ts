@@ -14,6 +14,8 @@ export interface MemberView {
   wantState: 'MASTER' | 'BACKUP';
   /** Has its own fault condition (not one imposed by the group). */
   faulted: boolean;
+  /** Configured as address owner (priority 255) with state MASTER. */
+  owner?: boolean | undefined;
 }
 
 export type SyncCommand = { name: string; state: 'MASTER' | 'BACKUP' | 'FAULT' };
@@ -63,6 +65,11 @@ export class SyncGroup {
 
   add(m: SyncMember): void {
     this.members.push(m);
+  }
+
+  /** keepalived starts a group as MASTER only if every member is an owner with state MASTER. */
+  startsMaster(): boolean {
+    return this.members.every((m) => m.view().owner === true);
   }
 
   allowsMaster(self: string): boolean {

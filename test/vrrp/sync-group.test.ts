@@ -81,6 +81,19 @@ describe('SyncGroup with running instances', () => {
     ext.shutdown(); int.shutdown();
     expect(groupStates).toEqual(['INIT->BACKUP', 'BACKUP->MASTER', 'MASTER->FAULT', 'FAULT->BACKUP', 'BACKUP->STOP']);
   });
+  it('members with state MASTER start on a short timer and take over together after ~1 s', () => {
+    const clock = new FakeClock();
+    const wire = new FakeWire(clock);
+    const deps = { clock, transport: wire.attach('h'), vips: new FakeVips(clock), announcer: new FakeAnnouncer(clock), notifier: new FakeNotifier(clock), log: captureLogger() };
+    const mk = (name: string, vrid: number) => new VrrpInstance(instanceConfig({ name, vrid, srcIp: Uint8Array.of(10, 0, 0, 1), priority: 100, initialState: 'MASTER' }), deps);
+    const x = mk('X', 1), y = mk('Y', 2);
+    const g = new SyncGroup('G');
+    x.joinGroup(g); y.joinGroup(g);
+    expect(g.startsMaster()).toBe(false);
+    x.start(); y.start();
+    clock.advance(1003.906);
+    expect([x.state, y.state]).toEqual(['MASTER', 'MASTER']);
+  });
   it('a member hearing a higher-priority master takes the whole group to BACKUP', () => {
     const { clock, ext, int } = setup();
     ext.start(); int.start();
