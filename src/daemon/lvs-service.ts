@@ -33,7 +33,7 @@ export class LvsService {
   private readonly health: HealthService;
   private readonly log: Logger;
 
-  constructor(private readonly cfg: Config, private readonly d: LvsServiceDeps) {
+  constructor(private cfg: Config, private readonly d: LvsServiceDeps) {
     this.log = d.log.child({ mod: 'lvs' });
     this.sync = d.ipvs ? new IpvsSync(d.ipvs, this.log) : null;
     const pools = poolsOf(cfg);
@@ -54,6 +54,18 @@ export class LvsService {
   }
 
   get checkers(): HealthService { return this.health; }
+
+  /** SIGHUP: unchanged checkers keep their health (HealthService.reconfigure), then the table is synced. */
+  reload(next: Config): void {
+    this.cfg = next;
+    const pools = poolsOf(next);
+    this.pools.clear();
+    for (const p of pools) this.pools.set(p.check.key, p.vs);
+    this.health.reconfigure(pools.map((p) => p.check));
+    this.desired.clear();
+    for (const [k, dests] of this.health.desired()) this.desired.set(k, dests);
+    this.schedule();
+  }
 
   private onHealth(e: HealthEvent): void {
     this.log.info(describeEvent(e));

@@ -32,26 +32,33 @@ export interface DaemonOptions {
 const STOP_BUDGET_MS = 5_000;
 
 export interface RunningDaemon {
-  config: Config;
+  readonly config: Config;
   vrrp: VrrpService;
+  /** SIGHUP: re-reads the file; a configuration with errors is rejected and the running one stays. */
+  reload(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
-export async function startDaemon(o: DaemonOptions, log: Logger): Promise<RunningDaemon> {
+/** Loads and reports a configuration; null when it must not be used (errors, missing parameters). */
+function loadUsable(o: DaemonOptions, log: Logger): Config | null {
   const loaded = loadConfig(o.configPath, { source: fsConfigSource(), configId: o.configId, allConfig: o.allConfig });
   for (const d of loaded.diags) (d.sev === 'error' ? log.error.bind(log) : log.warn.bind(log))({ code: d.code }, formatDiagnostic(d));
-  if (loaded.exitCode === 2 || !loaded.config) {
-    throw Object.assign(new Error(`configuration ${o.configPath} cannot be used`), { exitCode: loaded.exitCode || 1 });
-  }
-  const config = loaded.config;
+  const bad = loaded.exitCode === 2 || loaded.diags.some((d) => d.sev === 'error');
+  return bad ? null : loaded.config;
+}
+
+export async function startDaemon(o: DaemonOptions, log: Logger): Promise<RunningDaemon> {
+  let config = loadUsable(o, log);
+  if (!config) throw Object.assign(new Error(`configuration ${o.configPath} has errors (see above)`), { exitCode: 2 });
   const clock = systemClock;
   const teardown = new Teardown();
   try {
     const native = loadNative();
     const rtnl = await dialRtnl({ clock, log });
     teardown.own('rtnetlink', () => rtnl.close());
-    const notify = wireNotify(config, { clock, log });
-    if (notify.queue) { const q = notify.queue; teardown.own('mail queue', () => q.drain(2_000)); }
+    // Swapped on reload; callbacks read the current one.
+    let notify = wireNotify(config, { clock, log });
+    teardown.own('mail queue', () => notify.queue?.drain(2_000));
     const vrrp = await VrrpService.start(config, {
       native, rtnl, clock, log,
       onStateChange: (ev) => void notify.handle(ev),
@@ -63,18 +70,37 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     teardown.own('vrrp', () => vrrp.stop());
     const monitor = await openRtnlMonitor({ clock, log, onEvent: (e) => vrrp.onLinkEvent(e) });
     teardown.own('rtnetlink monitor', () => monitor.close());
+    let lvs: LvsService | null = null;
     if (config.virtualServers.length > 0) {
       const ipvs = await IpvsClient.dial({ clock, log }).catch((err: unknown) => {
         log.error({ err }, `IPVS is not available (${err instanceof Error ? err.message : String(err)}): real servers are health-checked and alerted on, but no virtual server is programmed`);
         return null;
       });
       if (ipvs) teardown.own('ipvs netlink', () => ipvs.close());
-      const lvs = new LvsService(config, { clock, log, ipvs, onEvent: (ev) => void notify.handle(ev) });
+      lvs = new LvsService(config, { clock, log, ipvs, onEvent: (ev) => void notify.handle(ev) });
       await lvs.start();
-      teardown.own('lvs', () => lvs.stop());
+      const running = lvs;
+      teardown.own('lvs', () => running.stop());
     }
-    log.info({ instances: config.vrrpInstances.length }, 'keepalived-ts started');
-    return { config, vrrp, stop: () => teardown.runReverse(log) };
+    log.info({ instances: config.vrrpInstances.length, virtualServers: config.virtualServers.length }, 'keepalived-ts started');
+    const reload = async (): Promise<boolean> => {
+      log.info(`Reloading configuration ${o.configPath}`);
+      const next = loadUsable(o, log);
+      if (!next) {
+        log.error('New configuration has errors: reload rejected, the running configuration stays in force');
+        return false;
+      }
+      const oldNotify = notify;
+      notify = wireNotify(next, { clock, log });
+      void oldNotify.queue?.drain(30_000);
+      await vrrp.reload(next);
+      if (lvs) lvs.reload(next);
+      else if (next.virtualServers.length > 0) log.warn('virtual servers added by a reload start with the next restart');
+      config = next;
+      log.info('Configuration reloaded');
+      return true;
+    };
+    return { get config() { return config!; }, vrrp, reload, stop: () => teardown.runReverse(log) };
   } catch (err) {
     await teardown.runReverse(log);
     throw err;
@@ -106,6 +132,11 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
         resolve(0);
       });
     };
+    let reloading: Promise<unknown> = Promise.resolve();
+    process.on('SIGHUP', () => {
+      if (stopping) return;
+      reloading = reloading.then(() => daemon.reload()).catch((err: unknown) => log.error({ err }, 'reload failed'));
+    });
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });

@@ -54,7 +54,11 @@ export class VrrpService {
   private stopped = false;
   private readonly log: Logger;
 
-  private constructor(private readonly cfg: Config, private readonly d: VrrpServiceDeps) {
+  /** What each running instance was built from; equal keys on reload keep the instance running untouched. */
+  private readonly builtFrom = new Map<string, string>();
+  private readonly groups = new Map<string, SyncGroup>();
+
+  private constructor(private cfg: Config, private readonly d: VrrpServiceDeps) {
     this.log = d.log.child({ mod: 'vrrp' });
   }
 
@@ -92,22 +96,89 @@ export class VrrpService {
   }
 
   private build(): void {
+    for (const model of this.cfg.vrrpInstances) this.buildInstance(model);
+  }
+
+  private syncGroupOf(name: string) {
+    return this.cfg.syncGroups.find((g) => g.members.includes(name));
+  }
+
+  /** Everything an instance's behaviour depends on, as text (Uint8Arrays as arrays). */
+  private buildKey(model: Config['vrrpInstances'][number]): string {
+    const lookup = (n: string) => this.links.get(n);
+    const plain = (_k: string, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v);
+    return JSON.stringify({
+      ic: toInstanceConfig(model, this.cfg.globalDefs, lookup), vips: vipSpecs(model, lookup), model, group: this.syncGroupOf(model.name) ?? null,
+    }, plain);
+  }
+
+  private buildInstance(model: Config['vrrpInstances'][number]): VrrpInstance {
     const lookup = (name: string) => this.links.get(name);
-    const groups = new Map<string, SyncGroup>();
-    for (const g of this.cfg.syncGroups) groups.set(g.name, new SyncGroup(g.name, (m) => this.log.info(m)));
-    for (const model of this.cfg.vrrpInstances) {
-      const ic = toInstanceConfig(model, this.cfg.globalDefs, lookup);
-      this.vipsOf.set(ic.name, vipSpecs(model, lookup));
-      const { router, transport } = this.transportFor(ic.ifindex, ic.ifname, ic.family, ic.srcIp, ic.unicastPeers.length === 0);
-      const inst = new VrrpInstance(ic, {
-        clock: this.d.clock, transport, vips: this.vipManager(), announcer: this.announcer(), notifier: this.notifier(), log: this.log,
-      });
-      router.add(inst);
-      this.instances.set(ic.name, inst);
-      this.lastState.set(ic.name, 'INIT');
-      const group = this.cfg.syncGroups.find((g) => g.members.includes(ic.name));
-      if (group) inst.joinGroup(groups.get(group.name)!);
+    const ic = toInstanceConfig(model, this.cfg.globalDefs, lookup);
+    this.vipsOf.set(ic.name, vipSpecs(model, lookup));
+    const { router, transport } = this.transportFor(ic.ifindex, ic.ifname, ic.family, ic.srcIp, ic.unicastPeers.length === 0);
+    const inst = new VrrpInstance(ic, {
+      clock: this.d.clock, transport, vips: this.vipManager(), announcer: this.announcer(), notifier: this.notifier(), log: this.log,
+    });
+    router.add(inst);
+    this.instances.set(ic.name, inst);
+    this.lastState.set(ic.name, 'INIT');
+    this.builtFrom.set(ic.name, this.buildKey(model));
+    const group = this.syncGroupOf(ic.name);
+    if (group) {
+      let g = this.groups.get(group.name);
+      if (!g) { g = new SyncGroup(group.name, (m) => this.log.info(m)); this.groups.set(group.name, g); }
+      inst.joinGroup(g);
     }
+    return inst;
+  }
+
+  /**
+   * SIGHUP: instances whose resolved configuration is unchanged keep running untouched (no VIP
+   * flap, no extra GARP); removed ones stop (priority 0 if MASTER, VIPs removed); new and changed
+   * ones start afresh. A changed sync-group member restarts its whole group.
+   */
+  async reload(next: Config): Promise<{ kept: string[]; stopped: string[]; started: string[] }> {
+    const prevCfg = this.cfg;
+    this.cfg = next;
+    const keep = new Set<string>();
+    for (const model of next.vrrpInstances) {
+      if (this.instances.has(model.name) && this.builtFrom.get(model.name) === this.buildKey(model)) keep.add(model.name);
+    }
+    // A group is rebuilt whole when any of its (old or new) members is not kept.
+    for (const g of [...prevCfg.syncGroups, ...next.syncGroups]) {
+      if (g.members.some((m) => !keep.has(m))) {
+        for (const m of g.members) keep.delete(m);
+        this.groups.delete(g.name);
+      }
+    }
+    const stopped: string[] = [];
+    for (const [name, inst] of [...this.instances]) {
+      if (keep.has(name)) continue;
+      inst.shutdown();
+      await this.vipManager().remove(name);
+      for (const w of this.wires.values()) w.router.remove(inst);
+      this.instances.delete(name);
+      this.builtFrom.delete(name);
+      stopped.push(name);
+    }
+    const started: string[] = [];
+    for (const model of next.vrrpInstances) {
+      if (keep.has(model.name)) continue;
+      const inst = this.buildInstance(model);
+      await this.vipManager().remove(model.name);
+      const o = this.tracking(model.name);
+      inst.start(o.fault);
+      inst.applyTracking(o);
+      started.push(model.name);
+    }
+    for (const cancel of this.scriptTimers.values()) cancel();
+    this.scriptTimers.clear();
+    this.startScripts();
+    this.retrack();
+    const kept = [...keep];
+    this.log.info({ kept, stopped, started }, 'VRRP configuration reloaded');
+    return { kept, stopped, started };
   }
 
   private transportFor(ifindex: number, ifname: string, family: Family, src: Uint8Array, multicast: boolean): Wire {
@@ -197,7 +268,7 @@ export class VrrpService {
       const sc = this.cfg.vrrpScripts.find((x) => x.name === name);
       if (!sc?.script) continue;
       const argv = sc.script.argv;
-      this.scriptStates.set(name, initialScriptState(sc.initFail));
+      if (!this.scriptStates.has(name)) this.scriptStates.set(name, initialScriptState(sc.initFail));
       const tick = async () => {
         const ok = await this.d.runScript(argv, sc.timeoutMs);
         if (this.stopped) return;
