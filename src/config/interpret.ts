@@ -16,6 +16,13 @@ import { type InstanceDraft } from './keywords/vrrp.js';
 import type { RealServerDraft, VirtualServerDraft } from './keywords/virtual-server.js';
 import { applySection, CODES } from './keywords/walk.js';
 
+/**
+ * Decided (issue 6): VRRP state-change mails are on by default; they still need notification_email
+ * and smtp_server, and `smtp_alert false` (global, smtp_alert_vrrp or per instance) turns them off.
+ * keepalived's default is off.
+ */
+export const VRRP_SMTP_ALERT_DEFAULT = true;
+
 /** Where every block of the Config was written (parallel to the Config's arrays). */
 export interface ConfigLocations {
   /** Top-level keywords (e.g. net_namespace, which moves interface checks elsewhere). */
@@ -63,7 +70,7 @@ export function interpretTree(nodes: readonly ConfNode[], opts: InterpretOptions
       ...s, script: s.script && user ? { ...s.script, ...user } : s.script, timeoutMs: timeoutSet ? s.timeoutMs : s.intervalMs,
     })),
     syncGroups: root.syncGroups.map(({ locs: _l, smtpAlert, ...s }): SyncGroup =>
-      ({ ...s, smtpAlert: smtpAlert ?? globalDefs.smtpAlertVrrp ?? globalDefs.smtpAlert ?? false })),
+      ({ ...s, smtpAlert: smtpAlert ?? globalDefs.smtpAlertVrrp ?? globalDefs.smtpAlert ?? VRRP_SMTP_ALERT_DEFAULT })),
     vrrpInstances: root.vrrpInstances.map((d) => completeInstance(d, globalDefs, ctx)),
     virtualServerGroups: root.vsGroups.map(({ locs: _l, ...v }) => v),
     virtualServers: root.virtualServers.map((d) => completeVirtualServer(d, globalDefs, ctx)),
@@ -155,7 +162,7 @@ function completeInstance(d: InstanceDraft, g: Config['globalDefs'], ctx: Ctx): 
     locs: _l, stateSet: _s, prioritySet: _p, versionSet: _v, advertIntSet: _a, smtpAlertSet, strictModeSet: _m, auth: _au,
     otherIfRefs: _o, ...inst
   } = d;
-  return { ...inst, smtpAlert: smtpAlertSet ?? g.smtpAlertVrrp ?? g.smtpAlert ?? false };
+  return { ...inst, smtpAlert: smtpAlertSet ?? g.smtpAlertVrrp ?? g.smtpAlert ?? VRRP_SMTP_ALERT_DEFAULT };
 }
 
 /** keepalived's label for a virtual server in messages: `[10.0.0.1]:tcp:80`, `FWM 1`. */

@@ -126,7 +126,7 @@ export interface VrrpInstance {
   garpLowerPrioRepeat: number;
   downTimerAdverts: number;
   notify: NotifyScripts;
-  /** Resolved: instance → smtp_alert_vrrp → smtp_alert → false. */
+  /** Resolved: instance → smtp_alert_vrrp → smtp_alert → true (our decided default; keepalived: false). */
   smtpAlert: boolean;
 }
 

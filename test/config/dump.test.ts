@@ -14,7 +14,7 @@ describe('dumpConfig', () => {
       '    version 2', '    virtual_ipaddress {', '        10.0.0.1/24 dev eth0 label eth0:1', '    }', '    strict_mode false',
       '    skip_check_adv_addr false', '    garp_master_delay 5', '    garp_master_repeat 5', '    garp_master_refresh 0',
       '    garp_master_refresh_repeat 1', '    garp_lower_prio_delay 5', '    garp_lower_prio_repeat 5', '    down_timer_adverts 3',
-      '    notify_master "/bin/echo hi there" root', '    smtp_alert false', '}', '',
+      '    notify_master "/bin/echo hi there" root', '    smtp_alert true', '}', '',
     ].join('\n'));
   });
 

@@ -16,7 +16,7 @@ describe('Config model defaults', () => {
   it('instance defaults: BACKUP, priority 100, 1 s adverts, v2, GARP from globals', () => {
     const v = loadText(inst(vip4)).config.vrrpInstances[0]!;
     expect(v).toMatchObject({ state: 'BACKUP', priority: 100, advertIntMs: 1000, version: 2, nopreempt: false, preemptDelayMs: 0,
-      garpMasterDelayMs: 5000, garpMasterRepeat: 5, garpLowerPrioDelayMs: 5000, garpLowerPrioRepeat: 5, downTimerAdverts: 3, smtpAlert: false });
+      garpMasterDelayMs: 5000, garpMasterRepeat: 5, garpLowerPrioDelayMs: 5000, garpLowerPrioRepeat: 5, downTimerAdverts: 3, smtpAlert: true });
   });
 
   it('state MASTER without priority means 255; priority 255 without state means MASTER', () => {
@@ -58,10 +58,14 @@ describe('Config model defaults', () => {
     expect(after.globalDefs.vrrpGarpMasterDelayMs).toBe(9000);
   });
 
-  it('smtp_alert resolution: VRRP off by default, real servers on, global defaults apply', () => {
+  it('smtp_alert resolution: VRRP on by default (our decision), virtual servers off, real servers on, global switches apply', () => {
     const vs = 'virtual_server 10.0.0.1 80 {\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n  real_server 10.0.0.2 80 {\n  }\n}\n';
     const plain = loadText(inst(vip4) + vs).config;
-    expect([plain.vrrpInstances[0]!.smtpAlert, plain.virtualServers[0]!.smtpAlert, plain.virtualServers[0]!.realServers[0]!.smtpAlert]).toEqual([false, false, true]);
+    expect([plain.vrrpInstances[0]!.smtpAlert, plain.virtualServers[0]!.smtpAlert, plain.virtualServers[0]!.realServers[0]!.smtpAlert]).toEqual([true, false, true]);
+    const off = loadText(`global_defs {\n  smtp_alert false\n}\n${inst(vip4)}`).config;
+    expect(off.vrrpInstances[0]!.smtpAlert).toBe(false);
+    const vrrpOff = loadText(`global_defs {\n  smtp_alert_vrrp false\n}\n${inst(vip4)}`).config;
+    expect(vrrpOff.vrrpInstances[0]!.smtpAlert).toBe(false);
     const on = loadText(`global_defs {\n  smtp_alert\n  smtp_alert_checker false\n}\n${inst(vip4)}${vs}`).config;
     expect([on.vrrpInstances[0]!.smtpAlert, on.virtualServers[0]!.smtpAlert, on.virtualServers[0]!.realServers[0]!.smtpAlert]).toEqual([true, false, false]);
   });
