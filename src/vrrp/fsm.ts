@@ -11,7 +11,7 @@
 import { compareIp, formatIp } from '../common/ip.js';
 import type { InstanceConfig } from './config.js';
 import type { Advert } from './packet.js';
-import { advertIntervalMs, masterDownMs, skewMinMs, skewMs, skewPriority } from './timers.js';
+import { advertIntervalMs, masterDownMs, skewMs, skewPriority } from './timers.js';
 
 export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
@@ -128,10 +128,10 @@ function leaveMasterToBackup(s: VrrpRuntime, cfg: InstanceConfig, now: number, f
   return enterBackup(s, cfg, now, fx, why);
 }
 
-function enterBackup(s: VrrpRuntime, cfg: InstanceConfig, now: number, fx: Effect[], why: string, downMs?: number): VrrpRuntime {
+function enterBackup(s: VrrpRuntime, cfg: InstanceConfig, now: number, fx: Effect[], why: string): VrrpRuntime {
   let n = changeState(s, 'BACKUP', fx, why);
   n = { ...n, adverAt: undefined };
-  n.downAt = now + (downMs ?? downIntervalMs(n, cfg));
+  n.downAt = now + downIntervalMs(n, cfg);
   fx.push(
     log('info', why === 'init' ? 'Entering BACKUP STATE (init)' : 'Entering BACKUP STATE'),
     { t: 'arm', timer: 'masterDown', at: n.downAt },
@@ -171,10 +171,9 @@ function onStart(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'start' }>, cfg: In
     fx.push({ t: 'arm', timer: 'masterDown', at: downAt });
     return { state: { ...n, wantState: 'MASTER', downAt }, effects: fx };
   }
-  // A member that wants MASTER while its group starts as BACKUP waits only one interval + SKEW_MIN.
-  const shortDown = groupHolds && cfg.initialState === 'MASTER'
-    ? advertIntervalMs(s.masterAdverIntCs) + skewMinMs(cfg.version, s.masterAdverIntCs) : undefined;
-  return { state: enterBackup(st, cfg, ev.now, fx, 'init', shortDown), effects: fx };
+  // Everyone else, sync-group members wanting MASTER included, waits a full Master_Down_Interval
+  // (measured on keepalived 2.2.7: capture-syncstart.sh).
+  return { state: enterBackup(st, cfg, ev.now, fx, 'init'), effects: fx };
 }
 
 function onMasterDown(s: VrrpRuntime, ev: Extract<VrrpEvent, { t: 'masterDownTimer' }>, cfg: InstanceConfig): StepResult {

@@ -249,15 +249,14 @@ describe('VIP deleted externally, unicast fault recovery', () => {
 });
 
 describe('sync group commands', () => {
-  it('start in a group that is not all owners: state MASTER waits one interval + SKEW_MIN, BACKUP the full interval', () => {
+  it('start in a group that is not all owners: the owner is held in BACKUP; everyone waits the full interval', () => {
     const wantsMaster = { ...base, initialState: 'MASTER' as const };
     const g = { startsMaster: false };
-    expect(arm(run(wantsMaster, [{ t: 'start', now: 0, faulted: false, group: g }]).effects, 'masterDown')).toBe(1000 + 3.906);
-    expect(arm(run(base, [{ t: 'start', now: 0, faulted: false, group: g }]).effects, 'masterDown')).toBe(3609.375);
+    expect(arm(run(wantsMaster, [{ t: 'start', now: 0, faulted: false, group: g }]).effects, 'masterDown')).toBe(3609.375);
     const owner = { ...base, priority: 255, initialState: 'MASTER' as const };
     const held = run(owner, [{ t: 'start', now: 0, faulted: false, group: g }]);
     expect(held.effects).toContainEqual({ t: 'log', level: 'info', msg: 'Entering BACKUP STATE (init)' });
-    expect(arm(held.effects, 'masterDown')).toBe(1003.906);
+    expect(arm(held.effects, 'masterDown')).toBe(3003.906);
     expect(arm(run(owner, [{ t: 'start', now: 0, faulted: false, group: { startsMaster: true } }]).effects, 'masterDown')).toBeLessThan(0.01);
   });
   it('a blocked takeover re-arms the timer and records wantState MASTER', () => {

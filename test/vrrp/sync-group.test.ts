@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../fakes/clock.js';
 import { captureLogger } from '../fakes/logger.js';
@@ -81,18 +83,42 @@ describe('SyncGroup with running instances', () => {
     ext.shutdown(); int.shutdown();
     expect(groupStates).toEqual(['INIT->BACKUP', 'BACKUP->MASTER', 'MASTER->FAULT', 'FAULT->BACKUP', 'BACKUP->STOP']);
   });
-  it('members with state MASTER start on a short timer and take over together after ~1 s', () => {
-    const clock = new FakeClock();
-    const wire = new FakeWire(clock);
-    const deps = { clock, transport: wire.attach('h'), vips: new FakeVips(clock), announcer: new FakeAnnouncer(clock), notifier: new FakeNotifier(clock), log: captureLogger() };
-    const mk = (name: string, vrid: number) => new VrrpInstance(instanceConfig({ name, vrid, srcIp: Uint8Array.of(10, 0, 0, 1), priority: 100, initialState: 'MASTER' }), deps);
-    const x = mk('X', 1), y = mk('Y', 2);
-    const g = new SyncGroup('G');
-    x.joinGroup(g); y.joinGroup(g);
-    expect(g.startsMaster()).toBe(false);
-    x.start(); y.start();
-    clock.advance(1003.906);
-    expect([x.state, y.state]).toEqual(['MASTER', 'MASTER']);
+  describe('start timing measured on keepalived 2.2.7 (capture-syncstart.sh)', () => {
+    const text = readFileSync(join(import.meta.dirname, '../fixtures/packets/keepalived-2.2.7-syncstart.txt'), 'utf8');
+    const ms = (hms: string) => { const [h, m, sec] = hms.split(':').map(Number); return (h! * 3600 + m! * 60 + sec!) * 1000; };
+    /** Delay from keepalived's start to its first advert, per variant "X <prio> <state>, Y <prio> <state>". */
+    const measured = new Map(text.split('variant: ').slice(1).map((v) => {
+      const started = ms(/starts at (\S+)/.exec(v)![1]!);
+      const first = ms(/^(\d\d:\d\d:\d\d\.\d+) IP/m.exec(v)![1]!);
+      return [v.split('\n')[0]!, first - started] as const;
+    }));
+    function group(pa: number, sa: 'MASTER' | 'BACKUP', pb: number, sb: 'MASTER' | 'BACKUP') {
+      const clock = new FakeClock();
+      const wire = new FakeWire(clock);
+      const deps = { clock, transport: wire.attach('h'), vips: new FakeVips(clock), announcer: new FakeAnnouncer(clock), notifier: new FakeNotifier(clock), log: captureLogger() };
+      const x = new VrrpInstance(instanceConfig({ name: 'X', vrid: 61, srcIp: Uint8Array.of(10, 93, 0, 1), priority: pa, initialState: sa }), deps);
+      const y = new VrrpInstance(instanceConfig({ name: 'Y', vrid: 62, srcIp: Uint8Array.of(10, 93, 0, 1), priority: pb, initialState: sb }), deps);
+      const g = new SyncGroup('G');
+      x.joinGroup(g); y.joinGroup(g);
+      x.start(); y.start();
+      clock.advance(10_000);
+      expect([x.state, y.state]).toEqual(['MASTER', 'MASTER']);
+      return wire.log[0]!.at;
+    }
+    const cases: Array<[number, 'MASTER' | 'BACKUP', number, 'MASTER' | 'BACKUP', number]> = [
+      [100, 'MASTER', 100, 'MASTER', 3609.375], // no shortened start timer for members wanting MASTER
+      [255, 'MASTER', 255, 'MASTER', 0.001], // all owners: MASTER at once
+      [255, 'MASTER', 100, 'BACKUP', 3609.375], // the owner waits for its non-owner sibling
+    ];
+    for (const [pa, sa, pb, sb, expected] of cases) {
+      it(`X ${pa} ${sa}, Y ${pb} ${sb}: first advert after ${expected} ms (keepalived: the same plus its start-up time)`, () => {
+        const ours = group(pa, sa, pb, sb);
+        expect(ours).toBe(expected);
+        const theirs = measured.get(`X ${pa} ${sa}, Y ${pb} ${sb}`)!;
+        expect(theirs).toBeGreaterThanOrEqual(ours);
+        expect(theirs).toBeLessThan(ours + 500);
+      });
+    }
   });
   it('a member hearing a higher-priority master takes the whole group to BACKUP', () => {
     const { clock, ext, int } = setup();
