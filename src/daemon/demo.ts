@@ -75,8 +75,9 @@ export async function runDemo(): Promise<number> {
     const answer = await clientGet(lab, `http://${VIP}/`);
     say(`client -> http://${VIP}/ : ${answer}`);
 
-    const mail = await catcher.waitFor(/Entering MASTER state/, 15_000).catch(() => null);
-    say(mail ? `alert mail received: ${mail}` : 'no alert mail arrived within 15 s');
+    // Director 1 mailed when it became master at start; the failover alert is director 2's.
+    const mail = await catcher.waitFor(/\[DIRECTOR2\] VRRP Instance VI_1 - Entering MASTER state/, 15_000).catch(() => null);
+    say(mail ? `failover alert mail received: ${mail}` : 'no failover alert mail from director 2 arrived within 15 s');
 
     say((await ipvsAvailable())
       ? 'IPVS: available in this kernel'
