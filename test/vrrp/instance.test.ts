@@ -459,6 +459,28 @@ describe('timelines match two real keepalived 2.2.7 on a bridge', () => {
     expect(window(ours, release, 3000)).toEqual(window(ka, kaRelease, 3000));
     expect(b.inst.stats).toMatchObject({ become_master: 2, release_master: 1, pri_zero_rcvd: 1 });
   });
+
+  it('preempt_delay 5 (capture-preempt-delay.sh): lower adverts accepted for 5 s after the first, then preemption', () => {
+    const ka = kaTimeline('keepalived-2.2.7-preempt-delay.txt');
+    const text = readFileSync(join(import.meta.dirname, '../fixtures/packets/keepalived-2.2.7-preempt-delay.txt'), 'utf8');
+    const [h, m, sec] = /a starts at (\S+)/.exec(text)![1]!.split(':').map(Number);
+    const aStart = (h! * 3600 + m! * 60 + sec!) * 1000;
+    const kaFirstB = ka.find((e) => e.kind === 'advB:100' && e.at > aStart)!.at;
+    const { clock, wire, a, b } = (() => {
+      const l = lab();
+      const aa = host(l.wire, l.clock, 'a', { srcIp: Uint8Array.of(10, 95, 0, 1), priority: 150, preemptDelayMs: 5000 });
+      const bb = host(l.wire, l.clock, 'b', { srcIp: Uint8Array.of(10, 95, 0, 2), priority: 100 });
+      return { ...l, a: aa, b: bb };
+    })();
+    b.inst.start();
+    clock.advance(6000); // as in the capture, b became MASTER 3 adverts before a started (its second GARP burst falls at +2 s)
+    a.inst.start();
+    clock.advance(12_000);
+    const ours = ourTimeline(wire, a.announcer, b.announcer);
+    const firstB = ours.find((e) => e.kind === 'advB:100' && e.at > 6000)!.at;
+    expect(window(ours, firstB, 8000)).toEqual(window(ka, kaFirstB, 8000));
+    expect(a.log.records.filter((r) => /discarding/.test(r.msg))).toHaveLength(3);
+  });
 });
 
 describe('asynchronous VIP manager (rtnetlink)', () => {
