@@ -55,6 +55,7 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
   -d, --dump-conf              Print the resolved configuration as canonical keepalived.conf text
       --dump-json              Print the typed configuration model as JSON
   -v, --version                Print the version and exit
+  ipvs list|save|restore       The kernel's IPVS table as ipvsadm -Ln / -Sn prints it; restore reads -Sn text on stdin
   -h, --help                   Print this help and exit
   -l, --log-console            Log readable text lines to the console (default: JSON lines)
   -D, --log-detail             Detailed (debug) logging
@@ -170,7 +171,29 @@ function version(): string {
   } catch { return 'unknown'; }
 }
 
+/** `keepalived-ts ipvs list|save|restore`: ipvsadm's -Ln / -Sn / -R, over our own IPVS client. */
+async function ipvsCommand(args: string[]): Promise<number> {
+  const [{ runIpvsCommand }, { IpvsClient }] = await Promise.all([import('../ipvs/cli.js'), import('../ipvs/client.js')]);
+  let client: Awaited<ReturnType<typeof IpvsClient.dial>>;
+  try {
+    client = await IpvsClient.dial();
+  } catch (err) {
+    process.stderr.write(`keepalived-ts ipvs: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  try {
+    return await runIpvsCommand(args, {
+      client,
+      readStdin: async () => { let t = ''; for await (const c of process.stdin) t += String(c); return t; },
+      write: (text) => process.stdout.write(text),
+    });
+  } finally {
+    client.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'ipvs') return ipvsCommand(argv.slice(1));
   const parsed = parseArgs(argv);
   if (!parsed.ok) {
     process.stderr.write(`keepalived-ts: ${parsed.error}\n${HELP}`);

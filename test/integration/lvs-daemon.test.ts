@@ -113,6 +113,9 @@ node bin/keepalived-ts -f /tmp/ka.conf -l > ${UML_RUN_DIR}/daemon.log 2>&1 &
 D=$!
 i=0; until grep -q 'keepalived-ts started' ${UML_RUN_DIR}/daemon.log || [ $i -ge 60 ]; do sleep 0.5; i=$((i+1)); done
 sleep 3; echo '=== start'; ipvsadm -Ln
+echo '=== ours -Ln'; node bin/keepalived-ts ipvs list
+echo '=== ipvsadm -Sn'; ipvsadm -Sn
+echo '=== ours -Sn'; node bin/keepalived-ts ipvs save
 kill $L2; sleep 4; echo '=== rs2 down'; ipvsadm -Ln
 ${listener('10.88.0.22', 80)}
 sleep 5; echo '=== rs2 up'; ipvsadm -Ln
@@ -124,7 +127,10 @@ kill -TERM $D; wait $D; echo "=== stopped rc=$?"; ipvsadm -Ln
       return [s.slice(0, nl), s.slice(nl + 1)];
     }));
     const diag = `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-    expect(Object.keys(sections), diag).toEqual(['start', 'rs2 down', 'rs2 up', 'stopped rc=0']);
+    expect(Object.keys(sections), diag).toEqual(['start', 'ours -Ln', 'ipvsadm -Sn', 'ours -Sn', 'rs2 down', 'rs2 up', 'stopped rc=0']);
+    // The operator's view: `keepalived-ts ipvs list|save` print exactly what ipvsadm prints.
+    expect(sections['ours -Ln']).toBe(sections['start']);
+    expect(sections['ours -Sn']).toBe(sections['ipvsadm -Sn']);
 
     const full = {
       'TCP 10.88.0.100:80 rr': ['10.88.0.21:80 Route 1', '10.88.0.22:80 Route 1'],
