@@ -101,6 +101,11 @@ function dumpGlobal(o: Out, g: Config['globalDefs']): void {
     o.line('enable_script_security', bool(g.enableScriptSecurity));
     if (g.reloadCheckConfig) o.line('reload_check_config');
     o.line('lvs_flush', bool(g.lvsFlush));
+    if (g.lvsSyncDaemon) {
+      const d = g.lvsSyncDaemon;
+      const opt = (k: string, v: number | string | null) => (v === null ? [] : [k, String(v)]);
+      o.line('lvs_sync_daemon', d.interface, d.instance, ...opt('id', d.syncId), ...opt('maxlen', d.maxLen), ...opt('port', d.port), ...opt('ttl', d.ttl), ...opt('group', d.group));
+    }
   });
 }
 

@@ -60,6 +60,20 @@ export interface GlobalDefs {
   enableScriptSecurity: boolean;
   reloadCheckConfig: boolean;
   lvsFlush: boolean;
+  /** `lvs_sync_daemon IF VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group IP]`: IPVS connection sync follows that instance. */
+  lvsSyncDaemon: LvsSyncDaemon | null;
+}
+
+export interface LvsSyncDaemon {
+  interface: string;
+  /** The vrrp_instance whose state decides master (sending) or backup (receiving). */
+  instance: string;
+  /** Sync id 0..255 (default: the instance's VRID). */
+  syncId: number | null;
+  maxLen: number | null;
+  port: number | null;
+  ttl: number | null;
+  group: string | null;
 }
 
 export type VrrpState = 'MASTER' | 'BACKUP';

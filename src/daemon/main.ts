@@ -14,6 +14,7 @@ import { dialRtnl, openRtnlMonitor } from '../net/rtnl.js';
 import { IpvsClient } from '../ipvs/client.js';
 import { fsConfigSource } from './config-source.js';
 import { LvsService } from './lvs-service.js';
+import { SyncDaemonFollower } from './lvs-sync-daemon.js';
 import { createRootLogger } from './logger.js';
 import { wireNotify } from './notify-wiring.js';
 import { Teardown } from './teardown.js';
@@ -59,9 +60,28 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     // Swapped on reload; callbacks read the current one.
     let notify = wireNotify(config, { clock, log });
     teardown.own('mail queue', () => notify.queue?.drain(2_000));
+    const needsIpvs = config.virtualServers.length > 0 || config.globalDefs.lvsSyncDaemon !== null;
+    const ipvs = needsIpvs
+      ? await IpvsClient.dial({ clock, log }).catch((err: unknown) => {
+        log.error({ err }, `IPVS is not available (${err instanceof Error ? err.message : String(err)}): real servers are health-checked and alerted on, but no virtual server or sync daemon is programmed`);
+        return null;
+      })
+      : null;
+    if (ipvs) teardown.own('ipvs netlink', () => ipvs.close());
+    const lsd = config.globalDefs.lvsSyncDaemon;
+    const followed = lsd ? config.vrrpInstances.find((i) => i.name === lsd.instance) : undefined;
+    if (lsd && !followed) log.error(`lvs_sync_daemon follows vrrp_instance ${lsd.instance}, which does not exist: not started`);
+    const syncDaemon = ipvs && lsd && followed ? new SyncDaemonFollower(ipvs, lsd, followed.virtualRouterId ?? 0, log) : null;
+    if (syncDaemon) {
+      await syncDaemon.start();
+      teardown.own('lvs sync daemon', () => syncDaemon.stop());
+    }
     const vrrp = await VrrpService.start(config, {
       native, rtnl, clock, log,
-      onStateChange: (ev) => void notify.handle(ev),
+      onStateChange: (ev) => {
+        if (syncDaemon && ev.name === lsd?.instance) void syncDaemon.onInstanceState(ev.to);
+        void notify.handle(ev);
+      },
       runScript: async (argv, timeoutMs) => {
         const r = await notify.runner.run(argv, { timeoutMs });
         return r.kind === 'exit' && r.code === 0;
@@ -72,11 +92,6 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     teardown.own('rtnetlink monitor', () => monitor.close());
     let lvs: LvsService | null = null;
     if (config.virtualServers.length > 0) {
-      const ipvs = await IpvsClient.dial({ clock, log }).catch((err: unknown) => {
-        log.error({ err }, `IPVS is not available (${err instanceof Error ? err.message : String(err)}): real servers are health-checked and alerted on, but no virtual server is programmed`);
-        return null;
-      });
-      if (ipvs) teardown.own('ipvs netlink', () => ipvs.close());
       lvs = new LvsService(config, { clock, log, ipvs, onEvent: (ev) => void notify.handle(ev) });
       await lvs.start();
       const running = lvs;

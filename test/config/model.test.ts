@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultGlobalDefs } from '../../src/config/keywords/global.js';
 import { diagLines, loadText } from './conf-helper.js';
+import { dumpConfig } from '../../src/config/dump.js';
 
 const inst = (body: string): string => `vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n${body}\n}\n`;
 const vip4 = '  virtual_ipaddress {\n    10.0.0.1\n  }';
@@ -119,5 +120,21 @@ describe('Config model defaults', () => {
       '6: (VI_1): address family must match VRRP instance [fe80::1] - ignoring [KA_CONF_INVALID_VALUE]',
       '1: (VI_1) Unknown interface! [KA_CONF_NO_INTERFACE]',
     ]);
+  });
+});
+
+describe('lvs_sync_daemon', () => {
+  it('reads interface, instance and the optional settings, and survives the dump round trip', () => {
+    const r = loadText('global_defs {\n  lvs_sync_daemon eth1 VI_1 id 7 maxlen 1400 port 8848 ttl 2 group 224.0.0.81\n}\n');
+    expect(r.config.globalDefs.lvsSyncDaemon).toEqual({ interface: 'eth1', instance: 'VI_1', syncId: 7, maxLen: 1400, port: 8848, ttl: 2, group: '224.0.0.81' });
+    expect(loadText(dumpConfig(r.config)).config.globalDefs.lvsSyncDaemon).toEqual(r.config.globalDefs.lvsSyncDaemon);
+    expect(loadText('global_defs {\n  lvs_sync_daemon eth1 VI_1\n}\n').config.globalDefs.lvsSyncDaemon)
+      .toEqual({ interface: 'eth1', instance: 'VI_1', syncId: null, maxLen: null, port: null, ttl: null, group: null });
+  });
+
+  it('rejects bad values with a located diagnostic and keeps the daemon off', () => {
+    const r = loadText('global_defs {\n  lvs_sync_daemon eth1 VI_1 id 300\n}\n');
+    expect(r.config.globalDefs.lvsSyncDaemon).toBeNull();
+    expect(r.diags.map((d) => `${d.at.line}:${d.at.col} ${d.msg}`)).toContain("2:32 Invalid lvs_sync_daemon id '300'");
   });
 });

@@ -10,6 +10,16 @@ import { runInUml, UML_RUN_DIR } from './helpers/uml.js';
 const CONF = `
 global_defs {
   router_id uml
+  lvs_sync_daemon veth0 VI_1 port 8848
+}
+vrrp_instance VI_1 {
+  state MASTER
+  interface veth0
+  virtual_router_id 51
+  priority 255
+  virtual_ipaddress {
+    10.88.9.1/32
+  }
 }
 virtual_server 10.88.0.100 80 {
   delay_loop 1
@@ -101,7 +111,7 @@ describe('daemon + IPVS in user-mode-linux', () => {
     requireDirectorPrerequisites(['kts']);
     const r = await runInUml({
       timeoutMs: 170_000,
-      modules: ['ip_vs', 'ip_vs_rr', 'ip_vs_wlc', 'ip_vs_sh', 'ip_vs_wrr'],
+      modules: ['ip_vs', 'ip_vs_rr', 'ip_vs_wlc', 'ip_vs_sh', 'ip_vs_wrr', 'veth'],
       loAddresses: ['10.88.0.1/24', '10.88.0.21/32', '10.88.0.22/32', 'fd00:88::1/64', 'fd00:88::21/128'],
       script: `
 cat > /tmp/ka.conf <<'KAEOF'
@@ -109,10 +119,12 @@ ${CONF}
 KAEOF
 ${listener('10.88.0.21', 80)}
 ${listener('10.88.0.22', 80)} L2=$!
+ip link add veth0 type veth peer name veth1 && ip link set veth1 up && ip link set veth0 up && ip addr add 10.88.8.1/24 dev veth0
 node bin/keepalived-ts -f /tmp/ka.conf -l > ${UML_RUN_DIR}/daemon.log 2>&1 &
 D=$!
 i=0; until grep -q 'keepalived-ts started' ${UML_RUN_DIR}/daemon.log || [ $i -ge 60 ]; do sleep 0.5; i=$((i+1)); done
 sleep 3; echo '=== start'; ipvsadm -Ln
+echo '=== sync daemon'; ipvsadm -L --daemon
 echo '=== ours -Ln'; node bin/keepalived-ts ipvs list
 echo '=== ipvsadm -Sn'; ipvsadm -Sn
 echo '=== ours -Sn'; node bin/keepalived-ts ipvs save
@@ -120,6 +132,7 @@ kill $L2; sleep 4; echo '=== rs2 down'; ipvsadm -Ln
 ${listener('10.88.0.22', 80)}
 sleep 5; echo '=== rs2 up'; ipvsadm -Ln
 kill -TERM $D; wait $D; echo "=== stopped rc=$?"; ipvsadm -Ln
+echo '=== sync daemon after stop'; ipvsadm -L --daemon
 `,
     });
     const sections = Object.fromEntries(r.stdout.split(/^=== /m).slice(1).map((s) => {
@@ -127,7 +140,10 @@ kill -TERM $D; wait $D; echo "=== stopped rc=$?"; ipvsadm -Ln
       return [s.slice(0, nl), s.slice(nl + 1)];
     }));
     const diag = `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-    expect(Object.keys(sections), diag).toEqual(['start', 'ours -Ln', 'ipvsadm -Sn', 'ours -Sn', 'rs2 down', 'rs2 up', 'stopped rc=0']);
+    expect(Object.keys(sections), diag).toEqual(['start', 'sync daemon', 'ours -Ln', 'ipvsadm -Sn', 'ours -Sn', 'rs2 down', 'rs2 up', 'stopped rc=0', 'sync daemon after stop']);
+    // lvs_sync_daemon follows VI_1, which (priority 255) is MASTER: the kernel sync daemon sends.
+    expect(sections['sync daemon']!.trim(), diag).toBe('master sync daemon (mcast=veth0, syncid=51, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)'); // port from the config, the rest kernel defaults
+    expect(sections['sync daemon after stop']!.trim(), diag).toBe('');
     // The operator's view: `keepalived-ts ipvs list|save` print exactly what ipvsadm prints.
     expect(sections['ours -Ln']).toBe(sections['start']);
     expect(sections['ours -Sn']).toBe(sections['ipvsadm -Sn']);

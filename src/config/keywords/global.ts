@@ -42,6 +42,7 @@ export const defaultGlobalDefs = (): GlobalDefs => ({
   enableScriptSecurity: false,
   reloadCheckConfig: false,
   lvsFlush: false,
+  lvsSyncDaemon: null,
 });
 
 type K = KwDef<GlobalDraft>;
@@ -203,7 +204,33 @@ export const globalDefsSection = section<GlobalDraft>('global_defs', {
   lvs_flush: globalBool('lvs_flush', 'flush IPVS at start-up', (g, b) => { g.lvsFlush = b; }),
   lvs_flush_on_stop: P2('flush IPVS at shutdown'),
   lvs_flush_onstop: P2('deprecated name of lvs_flush_on_stop'),
-  lvs_sync_daemon: P2('IPVS connection sync daemon'),
+  lvs_sync_daemon: {
+    kind: 'words', support: 'supported', doc: 'IPVS connection sync daemon following a vrrp_instance: IF INSTANCE [id N] [maxlen N] [port N] [ttl N] [group IP]', dflt: 'off',
+    set: (g, words, node, ctx) => {
+      const [ifname, instance, ...opts] = words;
+      if (ifname === undefined || instance === undefined) { missingParameter(node, ctx); return; }
+      const d: NonNullable<GlobalDefs['lvsSyncDaemon']> = { interface: ifname, instance, syncId: null, maxLen: null, port: null, ttl: null, group: null };
+      const limits = { id: [0, 255], maxlen: [1, 65507], port: [1, 65535], ttl: [1, 255] } as const;
+      for (let i = 0; i < opts.length; i += 2) {
+        const key = opts[i]!, value = opts[i + 1];
+        const keyAt = node.argAt[i + 2] ?? node.at;
+        const at = node.argAt[i + 3] ?? keyAt; // point at the bad value
+        if (value === undefined) { ctx.error(keyAt, CODES.invalidValue, `lvs_sync_daemon ${key} needs a value`); return; }
+        if (key === 'group') {
+          const ip = parseIp(value);
+          if (!ip) { ctx.error(at, CODES.invalidValue, `Invalid lvs_sync_daemon group '${value}'`); return; }
+          d.group = formatIp(ip.bytes);
+          continue;
+        }
+        const range = limits[key as keyof typeof limits];
+        const n = Number(value);
+        if (!range) { ctx.error(keyAt, CODES.invalidValue, `Unknown lvs_sync_daemon option '${key}'`); return; }
+        if (!/^\d+$/.test(value) || n < range[0] || n > range[1]) { ctx.error(at, CODES.invalidValue, `Invalid lvs_sync_daemon ${key} '${value}'`); return; }
+        if (key === 'id') d.syncId = n; else if (key === 'maxlen') d.maxLen = n; else if (key === 'port') d.port = n; else d.ttl = n;
+      }
+      g.lvsSyncDaemon = d;
+    },
+  },
   nftables_ipvs: P2('nftables auto-fwmark for groups'),
   nftables_ipvs_priority: P2('nftables ipvs priority'),
   nftables_ipvs_start_fwmark: P2('first auto fwmark'),
