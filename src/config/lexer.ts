@@ -114,6 +114,153 @@ export function lexWithMoo(lexer: moo.Lexer, text: string, lineIdx: number, out:
   return null;
 }
 
+/** Token kinds of a TokenBuffer (numbers, so a token costs no object). */
+export const K_WORD = 0;
+export const K_QWORD = 1;
+export const K_LBRACE = 2;
+export const K_RBRACE = 3;
+export const K_NL = 4;
+export type TokenKind = typeof K_WORD | typeof K_QWORD | typeof K_LBRACE | typeof K_RBRACE | typeof K_NL;
+export const KIND_TYPES: readonly ConfToken['type'][] = ['word', 'qword', 'lbrace', 'rbrace', 'nl'];
+
+/**
+ * Tokens as parallel arrays, reused from statement to statement: the tree builder lexes ~100k
+ * lines into one of these instead of allocating a ConfToken per word. `length` is the number of
+ * tokens in use; the arrays keep their capacity across clear().
+ */
+export class TokenBuffer {
+  kinds: TokenKind[] = [];
+  values: string[] = [];
+  /** Offset in the logical line's text. */
+  offsets: number[] = [];
+  /** Index of the logical line (the tree builder's numbering). */
+  lines: number[] = [];
+  length = 0;
+
+  push(kind: TokenKind, value: string, lineIdx: number, offset: number): void {
+    const n = this.length++;
+    this.kinds[n] = kind;
+    this.values[n] = value;
+    this.offsets[n] = offset;
+    this.lines[n] = lineIdx;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+/**
+ * Interns short words (keywords and common values repeat on most lines of a large config), so
+ * the tree keeps one string per distinct word instead of one per occurrence. Open addressing
+ * over a hash computed while scanning; a hit costs no allocation at all.
+ */
+export class WordTable {
+  private readonly slots: (string | undefined)[];
+  private readonly mask: number;
+  private free: number;
+
+  constructor(bits = 13, private readonly maxLength = 24) {
+    this.slots = new Array<string | undefined>(1 << bits).fill(undefined);
+    this.mask = (1 << bits) - 1;
+    this.free = 1 << (bits - 1); // stop inserting at half load
+  }
+
+  /** text.slice(start, end), shared with earlier equal words; `hash` from wordHash's recurrence. */
+  get(text: string, start: number, end: number, hash: number): string {
+    const len = end - start;
+    if (len > this.maxLength) return text.slice(start, end);
+    for (let k = 0, i = hash & this.mask; k < 8; k++, i = (i + 1) & this.mask) {
+      const w = this.slots[i];
+      if (w === undefined) {
+        const s = text.slice(start, end);
+        if (this.free > 0) {
+          this.free--;
+          this.slots[i] = s;
+        }
+        return s;
+      }
+      if (w.length === len && text.startsWith(w, start)) return w;
+    }
+    return text.slice(start, end);
+  }
+}
+
+/** lexPlainInto for a TokenBuffer (words interned through `words`). */
+function lexPlainToBuffer(text: string, lineIdx: number, out: TokenBuffer, words: WordTable): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (isBlank(c)) {
+      i++;
+      continue;
+    }
+    if (c === 0x7b || c === 0x7d) {
+      out.push(c === 0x7b ? K_LBRACE : K_RBRACE, c === 0x7b ? '{' : '}', lineIdx, i);
+      i++;
+      continue;
+    }
+    const start = i;
+    let h = 0;
+    while (i < n && !isBlank((c = text.charCodeAt(i))) && c !== 0x7b && c !== 0x7d) {
+      h = (Math.imul(h, 31) + c) | 0;
+      i++;
+    }
+    out.push(K_WORD, words.get(text, start, i, h), lineIdx, start);
+  }
+}
+
+const KIND_OF: Partial<Record<ConfToken['type'], TokenKind>> = { word: K_WORD, qword: K_QWORD, lbrace: K_LBRACE, rbrace: K_RBRACE };
+let scratch: ConfToken[] = [];
+
+/**
+ * lexLineInto for a TokenBuffer: same words, offsets and unmatched-quote result. `lexer` is only
+ * called for (and only needed by) lines with a `"`.
+ */
+export function lexLineToBuffer(lexer: () => moo.Lexer, text: string, lineIdx: number, out: TokenBuffer, words: WordTable): number | null {
+  if (text.indexOf('"') < 0) {
+    lexPlainToBuffer(text, lineIdx, out, words);
+    return null;
+  }
+  const toks = scratch;
+  scratch = [];
+  toks.length = 0;
+  const bad = lexWithMoo(lexer(), text, lineIdx, toks);
+  for (const t of toks) out.push(KIND_OF[t.type]!, t.value, lineIdx, t.offset);
+  scratch = toks;
+  return bad;
+}
+
+/**
+ * Offsets of the words of `text` (as lexLineInto splits it), for locations computed on demand.
+ */
+export function wordOffsets(lexer: () => moo.Lexer, text: string): number[] {
+  const out: number[] = [];
+  if (text.indexOf('"') < 0) {
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      let c = text.charCodeAt(i);
+      if (isBlank(c)) {
+        i++;
+        continue;
+      }
+      out.push(i);
+      if (c === 0x7b || c === 0x7d) {
+        i++;
+        continue;
+      }
+      while (i < n && !isBlank((c = text.charCodeAt(i))) && c !== 0x7b && c !== 0x7d) i++;
+    }
+    return out;
+  }
+  const toks: ConfToken[] = [];
+  lexWithMoo(lexer(), text, 0, toks);
+  for (const t of toks) out.push(t.offset);
+  return out;
+}
+
 export function lexLine(lexer: moo.Lexer, text: string, lineIdx: number): LexedLine {
   const tokens: ConfToken[] = [];
   const unmatchedQuoteAt = lexLineInto(lexer, text, lineIdx, tokens);

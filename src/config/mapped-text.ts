@@ -30,6 +30,14 @@ export class MappedText {
     return new MappedText(text, [{ at: 0, col, linear: false }], col);
   }
 
+  /**
+   * For text whose columns advance with the characters from one start (no substitution in it):
+   * the column of character 0, so colAt(i) is linearBase + i. Otherwise null.
+   */
+  get linearBase(): number | null {
+    return this.segsOrNull === null ? this.base : null;
+  }
+
   get length(): number {
     return this.text.length;
   }

@@ -20,6 +20,9 @@ export interface LogicalLine {
   line: number;
 }
 
+/** Receives each logical line (no LogicalLine object is made for it on the streaming path). */
+export type LineSink = (text: MappedText, file: string, line: number) => void;
+
 export interface PreprocessOptions {
   source: ConfigSource;
   configId: string;
@@ -98,7 +101,7 @@ class Preprocessor {
 
   constructor(
     private readonly opts: PreprocessOptions,
-    private readonly sink: (line: LogicalLine) => void,
+    private readonly sink: LineSink,
     readonly diags: Diagnostic[],
   ) {
     const random = opts.random ?? Math.random;
@@ -142,6 +145,8 @@ class Preprocessor {
     this.files.push(file);
     this.includeStack.push(file);
     this.pendingMultiline = null;
+    // One context per file, updated line by line (nothing keeps it beyond the line).
+    const ctx: Ctx = { file, line: 0 };
     let lineNo = 0;
     let pos = 0;
     while (pos <= content.length && !this.budgetExceeded) {
@@ -153,11 +158,32 @@ class Preprocessor {
       lineNo++;
       let end = nl;
       while (end > pos && content.charCodeAt(end - 1) === 13) end--;
-      this.physicalLine(content.slice(pos, end), { file, line: lineNo });
+      ctx.line = lineNo;
+      if (this.pendingMultiline !== null || !this.plainLine(content, pos, end, ctx)) this.physicalLine(content.slice(pos, end), ctx);
       pos = nl + 1;
     }
     this.pendingMultiline = null;
     this.includeStack.pop();
+  }
+
+  /**
+   * The common line, handled without slicing it twice or calling decomment: short, and free of
+   * `"`, `\`, `!`, `#` and NUL, so de-commenting only trims blanks. Returns false (nothing done)
+   * for any other line, which then takes physicalLine.
+   */
+  private plainLine(content: string, pos: number, end: number, ctx: Ctx): boolean {
+    if ((end - pos) * 3 >= MAX_LINE_BYTES) return false;
+    let start = pos;
+    let c = 0;
+    while (start < end && ((c = content.charCodeAt(start)) === 32 || c === 9)) start++;
+    let stop = end;
+    while (stop > start && ((c = content.charCodeAt(stop - 1)) === 32 || c === 9)) stop--;
+    for (let i = start; i < stop; i++) {
+      c = content.charCodeAt(i);
+      if (c === 0x22 || c === 0x5c || c === 0x21 || c === 0x23 || c === 0) return false;
+    }
+    if (start < stop) this.processLine(MappedText.source(content.slice(start, stop), start - pos + 1), ctx, 0);
+    return true;
   }
 
   private physicalLine(raw: string, ctx: Ctx): void {
@@ -329,7 +355,7 @@ class Preprocessor {
       return;
     }
     this.emitted++;
-    this.sink({ text, file: ctx.file, line: ctx.line });
+    this.sink(text, ctx.file, ctx.line);
   }
 
   /** `@id rest` keeps `rest` when id is the config id; `@^id rest` when it is not. */
@@ -575,7 +601,7 @@ export function firstBraceOutsideQuotes(text: string): number {
 export function preprocessTo(
   rootPath: string,
   opts: PreprocessOptions,
-  sink: (line: LogicalLine) => void,
+  sink: LineSink,
   diags: Diagnostic[] = [],
 ): Omit<PreprocessResult, 'lines'> {
   const pp = new Preprocessor(opts, sink, diags);
@@ -585,6 +611,6 @@ export function preprocessTo(
 
 export function preprocess(rootPath: string, opts: PreprocessOptions): PreprocessResult {
   const lines: LogicalLine[] = [];
-  const r = preprocessTo(rootPath, opts, (l) => lines.push(l));
+  const r = preprocessTo(rootPath, opts, (text, file, line) => lines.push({ text, file, line }));
   return { lines, ...r };
 }
