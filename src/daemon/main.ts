@@ -82,6 +82,7 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
         if (syncDaemon && ev.name === lsd?.instance) void syncDaemon.onInstanceState(ev.to);
         void notify.handle(ev);
       },
+      onGroupStateChange: (ev) => void notify.handle(ev),
       runScript: async (argv, timeoutMs) => {
         const r = await notify.runner.run(argv, { timeoutMs });
         return r.kind === 'exit' && r.code === 0;

@@ -16,7 +16,8 @@ import { PacketSocket } from '../net/packet-socket.js';
 import { IFF_UP, IFF_RUNNING, type Link } from '../net/rtnl-codec.js';
 import type { AddrSpec, Rtnl, RtnlEvent } from '../net/rtnl.js';
 import { VrrpSocket } from '../net/vrrp-socket.js';
-import type { VrrpInstanceStateEvent, VrrpFromState } from '../notify/events.js';
+import type { VrrpFromState, VrrpGroupStateEvent, VrrpInstanceStateEvent } from '../notify/events.js';
+import type { VrrpState } from '../vrrp/fsm.js';
 import { VrrpInstance } from '../vrrp/instance.js';
 import type { Announcer, Notifier, RxPacket, StateNotification, VipManager, VrrpTransport } from '../vrrp/ports.js';
 import { VrrpRouter } from '../vrrp/router.js';
@@ -31,9 +32,13 @@ export interface VrrpServiceDeps {
   clock: Clock;
   log: Logger;
   onStateChange(ev: VrrpInstanceStateEvent): void;
+  onGroupStateChange?(ev: VrrpGroupStateEvent): void;
   /** Runs a vrrp_script once; resolves true when it exited 0 within the timeout. */
   runScript(argv: string[], timeoutMs: number): Promise<boolean>;
 }
+
+/** The engine's INIT is the notifiers' INIT; every other state keeps its name. */
+const notifyFrom = (s: VrrpState): VrrpFromState => s;
 
 interface Wire { sock: VrrpSocket; transport: VrrpTransport; router: VrrpRouter }
 
@@ -47,7 +52,6 @@ export class VrrpService {
   private readonly packetSockets = new Map<number, PacketSocket>();
   private readonly links = new Map<string, LinkFacts & { usable: boolean }>();
   private readonly vipsOf = new Map<string, AddrSpec[]>();
-  private readonly lastState = new Map<string, VrrpFromState>();
   private readonly scriptStates = new Map<string, ScriptTrackState>();
   /** Next run of each tracked script (cancel functions). */
   private readonly scriptTimers = new Map<string, () => void>();
@@ -122,12 +126,17 @@ export class VrrpService {
     });
     router.add(inst);
     this.instances.set(ic.name, inst);
-    this.lastState.set(ic.name, 'INIT');
     this.builtFrom.set(ic.name, this.buildKey(model));
     const group = this.syncGroupOf(ic.name);
     if (group) {
       let g = this.groups.get(group.name);
-      if (!g) { g = new SyncGroup(group.name, (m) => this.log.info(m)); this.groups.set(group.name, g); }
+      if (!g) {
+        const name = group.name;
+        g = new SyncGroup(name, (m) => this.log.info(m), (from, to) => {
+          if (to === 'MASTER' || to === 'BACKUP' || to === 'FAULT' || to === 'STOP') this.d.onGroupStateChange?.({ t: 'vrrp-group', name, from: notifyFrom(from), to });
+        });
+        this.groups.set(name, g);
+      }
       inst.joinGroup(g);
     }
     return inst;
@@ -240,9 +249,7 @@ export class VrrpService {
   private notifier(): Notifier {
     return {
       notify: (n: StateNotification) => {
-        const from = this.lastState.get(n.instance) ?? 'INIT';
-        this.lastState.set(n.instance, n.state);
-        this.d.onStateChange({ t: 'vrrp-instance', name: n.instance, from, to: n.state, priority: n.priority });
+        this.d.onStateChange({ t: 'vrrp-instance', name: n.instance, from: notifyFrom(n.from), to: n.state, priority: n.priority });
       },
     };
   }
@@ -293,10 +300,23 @@ export class VrrpService {
         this.log.info(`Netlink reports ${l.name} ${known.usable ? 'up' : 'down'}`);
       }
     };
+    if (e.t === 'addr') {
+      if (e.op === 'del') this.onAddressDeleted(e.addr.index, e.addr.address);
+      return;
+    }
     if (e.t === 'link') update(e.link);
-    else if (e.t === 'resync') e.links.forEach(update);
-    else return;
+    else e.links.forEach(update);
     this.retrack();
+  }
+
+  /** Someone removed a VIP a MASTER holds (e.g. `ip addr del`): the instance re-asserts, as keepalived. */
+  private onAddressDeleted(ifindex: number, address: Uint8Array): void {
+    if (this.stopped) return;
+    for (const inst of this.instances.values()) {
+      if (inst.state !== 'MASTER') continue;
+      const mine = this.vipsOf.get(inst.name)?.some((v) => v.index === ifindex && v.address.length === address.length && v.address.every((b, i) => b === address[i]));
+      if (mine) inst.vipDeleted();
+    }
   }
 
   /** Graceful stop: priority-0 adverts from MASTERs, VIPs removed, sockets closed. */

@@ -131,9 +131,14 @@ describe('keepalived-ts pair', () => {
   });
 
   it('partition and heal: after the bridge port comes back exactly one master holds the VIP and re-announces it', async () => {
-    start('d1', 'kts', vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR }));
-    start('d2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, vip: VIP_CIDR }));
+    // Whether the winner hears the loser's advert before the loser yields is a race; keepalived's
+    // vrrp_higher_prio_send_advert makes the yielding master send one last advert, so the winner
+    // always re-asserts with a GARP (the point of this test).
+    const heal = 'vrrp_higher_prio_send_advert';
+    start('d1', 'kts', vrrpConf({ state: 'MASTER', priority: 150, vip: VIP_CIDR, global: heal }));
+    start('d2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, vip: VIP_CIDR, global: heal }));
     await waitForVip(lab, 'd1', VIP, true, 10_000);
+    await sleep(5_500); // past d1's second GARP burst (garp_master_delay), so a GARP below comes from the heal
     // Detach d1's port from the bridge: d1 keeps carrier (no FAULT) but hears nothing.
     await lab.exec('br', ['ip', 'link', 'set', 'p0', 'nomaster']);
     await waitForVip(lab, 'd2', VIP, true, 6_000);
