@@ -7,7 +7,8 @@
  * Also the token-stream lexer the nearley grammar reads: the tree builder lexes each line, then
  * hands nearley the tokens (with `nl` ends of line) through `TokenStream`.
  */
-import moo from 'moo';
+import { createRequire } from 'node:module';
+import type moo from 'moo';
 import type { Lexer as NearleyLexer, LexerState, Token as NearleyToken } from 'nearley';
 
 export type TokenType = 'ws' | 'qword' | 'badquote' | 'lbrace' | 'rbrace' | 'word';
@@ -34,9 +35,18 @@ const RULES = {
   word: /[^ \t\f\v\r\n"{}]+/,
 } satisfies moo.Rules;
 
+let mooModule: typeof moo | null = null;
+/**
+ * moo is loaded on first use: only lines with a `"` need it, and `-t` on a quote-free file then
+ * never pays for loading it (~5 ms).
+ */
+function loadMoo(): typeof moo {
+  return (mooModule ??= createRequire(import.meta.url)('moo') as typeof moo);
+}
+
 /** A fresh lexer (moo lexers carry state; never share one across parses). */
 export function createLineLexer(): moo.Lexer {
-  return moo.compile({ ...RULES, ws: { match: RULES.ws, lineBreaks: true } });
+  return loadMoo().compile({ ...RULES, ws: { match: RULES.ws, lineBreaks: true } });
 }
 
 export interface LexedLine {

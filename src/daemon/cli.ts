@@ -8,7 +8,6 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from '../config/diagnostics.js';
-import { dumpConfig } from '../config/dump.js';
 import { loadConfig, type LoadResult } from '../config/load.js';
 import type { ScriptEnv } from '../config/validate.js';
 import type { ConfigSource } from '../config/ast.js';
@@ -208,7 +207,8 @@ export async function main(argv: string[]): Promise<number> {
       knownInterfaces: hostInterfaces(), scriptEnv: hostScriptEnv(),
     });
     for (const d of r.diags) process.stderr.write(formatDiagnostic(d) + '\n');
-    if (o.dumpConf) process.stdout.write(dumpConfig(r.config));
+    // dump.js is only needed for -d: not loaded on the -t path.
+    if (o.dumpConf) process.stdout.write((await import('../config/dump.js')).dumpConfig(r.config));
     if (o.dumpJson) process.stdout.write(JSON.stringify(r.config, null, 2) + '\n');
     return o.configTest ? r.exitCode : r.exitCode === 2 ? 2 : 0;
   }
