@@ -4,6 +4,11 @@
  * `bin/keepalived-ts -t -f FILE` (the built CLI, as users run it) and `/usr/sbin/keepalived -t -f FILE`
  * on the same file, measuring wall time and peak RSS with GNU time (`/usr/bin/time -f`).
  * Run: npm run build && npx tsx bench/parse.ts [runs]   (default 5 runs each, medians printed)
+ *
+ * `--stages` also splits a keepalived-ts run into its stages, each timed in a fresh `node` (so JIT
+ * and GC are as cold as under -t) with CPU time (process.cpuUsage, less sensitive to a loaded
+ * machine than wall time): module loading of the -t path, reading the file, buildTree (preprocess +
+ * lexer + nearley tree), and loadFromTree (keyword layer + validation).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +19,9 @@ import { fileURLToPath } from 'node:url';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const KEEPALIVED = '/usr/sbin/keepalived';
 const GNU_TIME = '/usr/bin/time';
-const runs = Number(process.argv[2] ?? 5);
+const args = process.argv.slice(2);
+const withStages = args.includes('--stages');
+const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
 
 export function generateConfig(virtualServers = 1000, realServers = 10, instances = 50): string {
   const out: string[] = ['global_defs {', '    router_id bench', '}'];
@@ -53,6 +60,44 @@ function bench(label: string, cmd: string, args: string[]): { label: string; wal
   return { label, wallMs: median(s.map((x) => x.wallMs)), maxRssKb: median(s.map((x) => x.maxRssKb)), exit: s[0]!.exit };
 }
 
+/** Runs in a fresh node process (as an ES module): prints one JSON line of stage CPU times. */
+const STAGES_SCRIPT = `
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const [dist, file] = process.argv.slice(1);
+let t = cpu();
+const { buildTree } = await import(dist + '/config/tree.js');
+const { loadFromTree } = await import(dist + '/config/load.js');
+const { fsConfigSource } = await import(dist + '/daemon/config-source.js');
+const cli = await import(dist + '/daemon/cli.js');
+const out = { importMs: cpu() - t };
+t = cpu();
+const source = fsConfigSource();
+const text = source.readFile(file);
+out.readMs = cpu() - t;
+t = cpu();
+const tree = buildTree(file, { source: { readFile: (p) => (p === file ? text : source.readFile(p)), glob: source.glob }, configId: 'bench', env: process.env });
+out.treeMs = cpu() - t;
+t = cpu();
+const r = loadFromTree(tree, { knownInterfaces: cli.hostInterfaces(), scriptEnv: cli.hostScriptEnv() });
+out.keywordsMs = cpu() - t;
+out.heapMiB = process.memoryUsage().heapUsed / 1048576;
+out.exit = r.exitCode;
+console.log(JSON.stringify(out));
+`;
+
+function stages(file: string): void {
+  const samples: Record<string, number>[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', STAGES_SCRIPT, join(REPO, 'dist'), file], { encoding: 'utf8', timeout: 300_000 });
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.status !== 0 || !line.startsWith('{')) throw new Error(`stages run failed: ${r.stderr.slice(-500)}`);
+    samples.push(JSON.parse(line) as Record<string, number>);
+  }
+  const keys = ['importMs', 'readMs', 'treeMs', 'keywordsMs', 'heapMiB'];
+  console.log(`keepalived-ts stages (CPU ms, median of ${runs} fresh processes): ` +
+    keys.map((k) => `${k.replace(/Ms$|MiB$/, '')} ${median(samples.map((s) => s[k]!)).toFixed(k === 'heapMiB' ? 1 : 0)}${k === 'heapMiB' ? ' MiB' : ''}`).join(', '));
+}
+
 function main(): void {
   for (const [p, hint] of [[GNU_TIME, 'apt-get install time'], [join(REPO, 'dist', 'daemon', 'cli.js'), 'npm run build'], [KEEPALIVED, 'apt-get install keepalived']] as const) {
     if (!existsSync(p)) { console.error(`missing ${p} (${hint})`); process.exit(1); }
@@ -70,6 +115,10 @@ function main(): void {
     }
     console.log(`ratio keepalived-ts / keepalived: wall x${(ours.wallMs / theirs.wallMs).toFixed(2)}, peak RSS x${(ours.maxRssKb / theirs.maxRssKb).toFixed(2)}`);
     if (ours.exit !== theirs.exit) console.log(`note: exit codes differ (ours ${ours.exit}, keepalived ${theirs.exit})`);
+    const floor = bench('node -e 0', process.execPath, ['-e', '0']);
+    console.log(`node start-up floor (node -e 0): wall ${floor.wallMs.toFixed(0)} ms, peak RSS ${(floor.maxRssKb / 1024).toFixed(1)} MiB`);
+    if (withStages) stages(file);
+    console.log(`load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
