@@ -30,6 +30,8 @@ export interface CliOptions {
   logDetail: boolean;
   /** -p FILE: main pid file. */
   pidFile: string | null;
+  /** --status-socket PATH (our extension). */
+  statusSocket: string | null;
   /** keepalived options we accept but do not act on yet. */
   ignored: string[];
 }
@@ -54,11 +56,13 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
   -d, --dump-conf              Print the resolved configuration as canonical keepalived.conf text
       --dump-json              Print the typed configuration model as JSON
   -v, --version                Print the version and exit
+  status [--json] [--socket P] The running daemon's VRRP instances and real servers (table or JSON)
   ipvs list|save|restore       The kernel's IPVS table as ipvsadm -Ln / -Sn prints it; restore reads -Sn text on stdin
   -h, --help                   Print this help and exit
   -l, --log-console            Log readable text lines to the console (default: JSON lines)
   -D, --log-detail             Detailed (debug) logging
   -p, --pid=FILE               Write the daemon's pid to FILE
+      --status-socket=PATH     Unix socket for "keepalived-ts status" (default /run/keepalived-ts.sock)
 Accepted for compatibility, not acted on yet:
   -P --vrrp  -C --check  -B --no_bfd  --all  -n --dont-fork
   -S --log-facility N  -g --log-file [FILE]  --flush-log-file  -G --no-syslog  -X --release-vips
@@ -71,7 +75,7 @@ Accepted for compatibility, not acted on yet:
 export type ParseResult = { ok: true; opts: CliOptions } | { ok: false; error: string };
 
 export function parseArgs(argv: readonly string[]): ParseResult {
-  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false, pidFile: null, ignored: [] };
+  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false, pidFile: null, statusSocket: null, ignored: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -87,6 +91,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case '-v': case '--version': opts.version = true; break;
       case '-l': case '--log-console': opts.logConsole = true; break;
       case '-D': case '--log-detail': opts.logDetail = true; break;
+      case '--status-socket': {
+        const v = value();
+        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
+        opts.statusSocket = v;
+        break;
+      }
       case '-p': case '--pid': {
         const v = value();
         if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
@@ -193,6 +203,10 @@ async function ipvsCommand(args: string[]): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'ipvs') return ipvsCommand(argv.slice(1));
+  if (argv[0] === 'status') {
+    const { runStatusCommand } = await import('./status-cli.js');
+    return runStatusCommand(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  }
   const parsed = parseArgs(argv);
   if (!parsed.ok) {
     process.stderr.write(`keepalived-ts: ${parsed.error}\n${HELP}`);
@@ -216,6 +230,6 @@ export async function main(argv: string[]): Promise<number> {
   const { runDaemon } = await import('./main.js');
   return runDaemon({
     configPath: o.file, configId: o.configId ?? shortHostname(), allConfig: o.allConfig,
-    logConsole: o.logConsole, logDetail: o.logDetail, pidFile: o.pidFile,
+    logConsole: o.logConsole, logDetail: o.logDetail, pidFile: o.pidFile, statusSocket: o.statusSocket,
   });
 }

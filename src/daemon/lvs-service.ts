@@ -9,6 +9,7 @@ import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
 import type { Config, VirtualServer } from '../config/model.js';
 import { HealthService, describeEvent } from '../check/service.js';
+import type { CheckerReport } from '../check/runner.js';
 import type { DesiredDest, HealthEvent } from '../check/virtualserver.js';
 import type { IpvsClient } from '../ipvs/client.js';
 import { desiredIpvsTable } from '../ipvs/desired.js';
@@ -28,6 +29,7 @@ export class LvsService {
   private readonly pools = new Map<string, VirtualServer>();
   private readonly desired = new Map<string, DesiredDest[]>();
   private readonly sync: IpvsSync | null;
+  private readonly reports = new Map<string, CheckerReport>();
   private applying: Promise<void> = Promise.resolve();
   private pending = false;
   private readonly health: HealthService;
@@ -42,6 +44,7 @@ export class LvsService {
       clock: d.clock, log: this.log,
       onEvent: (e) => this.onHealth(e),
       onDesired: (k, dests) => { this.desired.set(k, dests); this.schedule(); },
+      onReport: (r) => { this.reports.set(r.key, r); },
     });
     for (const [k, dests] of this.health.desired()) this.desired.set(k, dests);
   }
@@ -54,6 +57,9 @@ export class LvsService {
   }
 
   get checkers(): HealthService { return this.health; }
+
+  /** The last result of every checker, by checker key (for status and dumps). */
+  get lastChecks(): ReadonlyMap<string, CheckerReport> { return this.reports; }
 
   /** SIGHUP: unchanged checkers keep their health (HealthService.reconfigure), then the table is synced. */
   reload(next: Config): void {

@@ -17,6 +17,9 @@ import { LvsService } from './lvs-service.js';
 import { SyncDaemonFollower } from './lvs-sync-daemon.js';
 import { createRootLogger } from './logger.js';
 import { wireNotify } from './notify-wiring.js';
+import { installDumpSignals } from './dump-files.js';
+import { takeSnapshot, type DaemonSnapshot } from './snapshot.js';
+import { DEFAULT_STATUS_SOCKET, StatusServer } from './status-server.js';
 import { Teardown } from './teardown.js';
 import { VrrpService } from './vrrp-service.js';
 
@@ -27,6 +30,8 @@ export interface DaemonOptions {
   logConsole: boolean;
   logDetail: boolean;
   pidFile: string | null;
+  /** Status socket for `keepalived-ts status` (default /run/keepalived-ts.sock). */
+  statusSocket?: string | null | undefined;
 }
 
 /** Bound on the whole graceful stop (priority-0 adverts, VIP removal, mail drain). */
@@ -37,6 +42,8 @@ export interface RunningDaemon {
   vrrp: VrrpService;
   /** SIGHUP: re-reads the file; a configuration with errors is rejected and the running one stays. */
   reload(): Promise<boolean>;
+  /** What `keepalived-ts status` and the SIGUSR1/SIGUSR2 dumps show. */
+  snapshot(): DaemonSnapshot;
   stop(): Promise<void>;
 }
 
@@ -98,6 +105,12 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
       const running = lvs;
       teardown.own('lvs', () => running.stop());
     }
+    const snapshot = (): DaemonSnapshot => takeSnapshot(vrrp, lvs, Date.now, { config: config ?? undefined, pid: process.pid });
+    const status = await StatusServer.listen({ path: o.statusSocket ?? DEFAULT_STATUS_SOCKET, snapshot, log }).catch((err: unknown) => {
+      log.error({ err }, `status socket not available (${err instanceof Error ? err.message : String(err)}): keepalived-ts status will not work`);
+      return null;
+    });
+    if (status) teardown.own('status socket', () => status.close());
     log.info({ instances: config.vrrpInstances.length, virtualServers: config.virtualServers.length }, 'keepalived-ts started');
     const reload = async (): Promise<boolean> => {
       log.info(`Reloading configuration ${o.configPath}`);
@@ -116,7 +129,7 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
       log.info('Configuration reloaded');
       return true;
     };
-    return { get config() { return config!; }, vrrp, reload, stop: () => teardown.runReverse(log) };
+    return { get config() { return config!; }, vrrp, reload, snapshot, stop: () => teardown.runReverse(log) };
   } catch (err) {
     await teardown.runReverse(log);
     throw err;
@@ -126,7 +139,9 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
 /** Runs until SIGTERM/SIGINT; returns the process exit code. */
 export async function runDaemon(o: DaemonOptions): Promise<number> {
   const log = createRootLogger({ text: o.logConsole, level: o.logDetail ? 'debug' : 'info' });
-  let daemon: RunningDaemon;
+  let daemon: RunningDaemon | undefined;
+  // First thing: without a SIGUSR1 listener Node would open its inspector on that signal.
+  installDumpSignals(() => daemon?.snapshot() ?? takeSnapshot(null, null, Date.now, { pid: process.pid }), log);
   try {
     daemon = await startDaemon(o, log);
   } catch (err) {
@@ -141,7 +156,7 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
       stopping = true;
       log.info(`Stopping (${sig})`);
       const hardStop = setTimeout(() => { log.error('graceful stop took too long; exiting'); resolve(1); }, STOP_BUDGET_MS);
-      void daemon.stop().then(() => {
+      void daemon!.stop().then(() => {
         clearTimeout(hardStop);
         if (o.pidFile) { try { unlinkSync(o.pidFile); } catch { /* already gone */ } }
         log.info('Stopped');
@@ -151,7 +166,7 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
     let reloading: Promise<unknown> = Promise.resolve();
     process.on('SIGHUP', () => {
       if (stopping) return;
-      reloading = reloading.then(() => daemon.reload()).catch((err: unknown) => log.error({ err }, 'reload failed'));
+      reloading = reloading.then(() => daemon!.reload()).catch((err: unknown) => log.error({ err }, 'reload failed'));
     });
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

@@ -65,6 +65,8 @@ export interface InstanceDeps {
 
 export class VrrpInstance implements SyncMember {
   readonly stats: InstanceStats = emptyStats();
+  /** Clock time of the last state change (start-up until the first one). */
+  lastTransitionAt: number;
   private rt: VrrpRuntime;
   private readonly timers = new Map<TimerName, () => void>();
   private readonly garpTimers = new Set<() => void>();
@@ -88,6 +90,7 @@ export class VrrpInstance implements SyncMember {
     for (const w of n.warnings) this.log.warn(w);
     this.cfg = n.cfg;
     this.rt = initialRuntime(this.cfg);
+    this.lastTransitionAt = deps.clock.now();
     this.oldUnicastChecksum = this.cfg.oldUnicastChecksum === 'always';
   }
 
@@ -178,6 +181,7 @@ export class VrrpInstance implements SyncMember {
     }
     for (const to of transitions) {
       this.stats.transitions++;
+      this.lastTransitionAt = this.deps.clock.now();
       this.loggedDrops.clear();
       this.group?.onTransition(this.name, to);
     }

@@ -41,7 +41,8 @@ describe('takeSnapshot: VRRP', () => {
       name: 'VI_1', state: 'MASTER', wantState: 'MASTER', vrid: 51, version: 2, family: 4, interface: 'eth0',
       basePriority: 100, effectivePriority: 100, master: { address: '10.0.0.1', priority: 100, self: true }, vipsSet: true,
       srcIp: '10.0.0.1', mcastGroup: '224.0.0.18', unicastPeers: [], advertIntervalMs: 1000, authType: 'none', transitions: 2,
-      lastTransition: null, // VrrpInstance does not expose it yet
+      // BACKUP -> MASTER after Master_Down_Interval = 3 s + (256-100)/256 s = 3609.375 ms
+      lastTransition: Math.round(WALL0 + 3609.375),
     });
     expect(i.vips).toEqual([
       { address: '10.0.0.100', prefix: 24, dev: 'eth0', scope: 'link', label: 'eth0:v', brd: null },

@@ -2,7 +2,7 @@
  * Directors for VRRP lab tests: keepalived-ts (the built CLI) or real keepalived, each started in
  * its own namespace with its own pid files, plus the usual questions a failover test asks.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, sleep, until, type Lab, type Process } from './netns.js';
 
@@ -23,6 +23,9 @@ export interface Director {
   ns: string;
   proc: Process;
   conf: string;
+  /** keepalived-ts only: its status socket and the directory its SIGUSR1/SIGUSR2 dumps go to. */
+  statusSocket: string;
+  dumpDir: string;
 }
 
 let seq = 0;
@@ -32,12 +35,15 @@ export function startDirector(lab: Lab, ns: string, kind: 'kts' | 'keepalived', 
   const base = join(lab.dir, `${ns}-${kind}-${++seq}`);
   const file = `${base}.conf`;
   writeFileSync(file, conf);
+  const statusSocket = `${base}.sock`;
+  const dumpDir = `${base}.dumps`;
+  mkdirSync(dumpDir, { recursive: true });
   const argv = kind === 'kts'
-    ? [process.execPath, CLI, '-f', file, '-n', '-l', '-D']
+    ? [process.execPath, CLI, '-f', file, '-n', '-l', '-D', '--status-socket', statusSocket]
     : [KEEPALIVED, '-n', '-l', '-D', '-P', '-f', file, '-p', `${base}.pid`, '-r', `${base}.vrrp.pid`, '-c', `${base}.check.pid`];
   // keepalived logs to stderr with -l; merge it so waitFor sees it.
-  const proc = lab.spawn(ns, ['sh', '-c', 'exec "$@" 2>&1', 'director', ...argv]);
-  return { kind, ns, proc, conf: file };
+  const proc = lab.spawn(ns, ['sh', '-c', 'exec "$@" 2>&1', 'director', ...argv], { env: { ...process.env, TMPDIR: dumpDir } });
+  return { kind, ns, proc, conf: file, statusSocket, dumpDir };
 }
 
 export async function vipsOn(lab: Lab, ns: string, ifname = 'eth0'): Promise<string[]> {
