@@ -107,7 +107,10 @@ class TreeBuilder {
   private realDepth = 0;
   private canOpen = false;
 
-  constructor(private readonly diags: Diagnostic[]) {}
+  constructor(
+    private readonly diags: Diagnostic[],
+    private readonly onStatement: ((node: ConfNode) => void) | null = null,
+  ) {}
 
   private addLine(text: MappedText, file: string, line: number): void {
     const i = this.nLines++;
@@ -223,7 +226,11 @@ class TreeBuilder {
         this.diags.push(frontEndDiag('KA_CONF_INTERNAL', locAt(this.lineText[li]!, this.lineFile[li]!, this.lineNo[li]!, toks.offsets[0]!),
           `Internal parser error (${parsed}) - statement skipped`));
       } else {
-        for (const st of parsed) this.nodes.push(this.toNode(st));
+        const sink = this.onStatement;
+        for (const st of parsed) {
+          if (sink === null) this.nodes.push(this.toNode(st));
+          else sink(this.toNode(st));
+        }
       }
     }
     toks.length = 0;
@@ -307,9 +314,15 @@ class StatementParser {
   }
 }
 
-export function buildTree(rootPath: string, opts: TreeOptions): TreeResult {
+/**
+ * With `onStatement`, each top-level statement is handed over as soon as it is complete (in file
+ * order) instead of being collected in `nodes` (then empty): a consumer that interprets statements
+ * as they come lets each statement's nodes die young, so the GC never copies the whole tree (on
+ * the 98k-line bench config, retaining the tree costs more than building it).
+ */
+export function buildTree(rootPath: string, opts: TreeOptions, onStatement?: (node: ConfNode) => void): TreeResult {
   const diags: Diagnostic[] = [];
-  const builder = new TreeBuilder(diags);
+  const builder = new TreeBuilder(diags, onStatement ?? null);
   const { files } = preprocessTo(rootPath, opts, (text, file, line) => builder.line(text, file, line), diags);
   builder.finish();
   return { nodes: builder.nodes, diags, files };
