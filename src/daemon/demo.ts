@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLab, REPO_ROOT, sleep, until, type Lab, type Process } from './lab.js';
+import { createLab, REPO_ROOT, run, sleep, until, type Lab, type Process } from './lab.js';
 
 const VIP = '10.99.0.200';
 const HOSTS = { d1: '10.99.0.11', d2: '10.99.0.12', rs1: '10.99.0.21', rs2: '10.99.0.22', client: '10.99.0.100' } as const;
@@ -50,7 +50,9 @@ export async function runDemo(): Promise<number> {
     say(`mail catcher listening on ${HOSTS.client}:2525 (client namespace)`);
 
     const cli = join(REPO_ROOT, 'bin', 'keepalived-ts');
-    const start = (ns: 'd1' | 'd2', conf: string): Process => lab.spawn(ns, [process.execPath, cli, '-f', join(REPO_ROOT, 'examples', 'demo', conf), '-l']);
+    const socketOf = (ns: string) => join(lab.dir, `${ns}.sock`);
+    const start = (ns: 'd1' | 'd2', conf: string): Process =>
+      lab.spawn(ns, [process.execPath, cli, '-f', join(REPO_ROOT, 'examples', 'demo', conf), '-l', '--status-socket', socketOf(ns)]);
     const d1 = start('d1', 'director1.conf');
     const d2 = start('d2', 'director2.conf');
     say('keepalived-ts started: director 1 (state MASTER, priority 150) and director 2 (state BACKUP, priority 100)');
@@ -74,6 +76,9 @@ export async function runDemo(): Promise<number> {
     await sleep(300);
     const answer = await clientGet(lab, `http://${VIP}/`);
     say(`client -> http://${VIP}/ : ${answer}`);
+    // A path-named Unix socket is reachable from any network namespace: ask from here.
+    const st = await run(process.execPath, [cli, 'status', '--socket', socketOf('d2')], 10_000);
+    say(`keepalived-ts status (director 2):\n${st.stdout.trimEnd().split('\n').map((l) => `            ${l}`).join('\n')}`);
 
     // Director 1 mailed when it became master at start; the failover alert is director 2's.
     const mail = await catcher.waitFor(/\[DIRECTOR2\] VRRP Instance VI_1 - Entering MASTER state/, 15_000).catch(() => null);

@@ -8,7 +8,7 @@
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
 import type { Config, VirtualServer } from '../config/model.js';
-import { HealthService, describeEvent } from '../check/service.js';
+import { HealthService } from '../check/service.js';
 import type { CheckerReport } from '../check/runner.js';
 import type { DesiredDest, HealthEvent } from '../check/virtualserver.js';
 import type { IpvsClient } from '../ipvs/client.js';
@@ -74,7 +74,6 @@ export class LvsService {
   }
 
   private onHealth(e: HealthEvent): void {
-    this.log.info(describeEvent(e));
     const vs = this.pools.get(e.vs);
     if (!vs) return;
     if (e.t === 'rs-up' || e.t === 'rs-down') {
