@@ -57,11 +57,13 @@ class TreeNode implements ConfNode {
 
   get argAt(): SrcLoc[] {
     const n = this.args.length;
-    const out: SrcLoc[] = [];
-    if (n === 0) return out;
-    const offsets = wordOffsets(mooLexer, this.rawArgs);
+    if (n === 0) return [];
     const { file, line } = this.at;
     const map = this.#map;
+    // rawArgs starts at the first argument, so a single one (most lines) needs no re-lexing.
+    if (n === 1) return [{ file, line, col: map === null ? this.#argBase : map.colAt(this.#argBase) }];
+    const out: SrcLoc[] = [];
+    const offsets = wordOffsets(mooLexer, this.rawArgs);
     for (let i = 0; i < n; i++) {
       const o = offsets[i];
       if (o === undefined) out.push(this.at);
