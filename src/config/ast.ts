@@ -9,7 +9,11 @@ export interface ConfNode {
   keyword: string;
   /** Remaining words split by keepalived's plain rules (double quotes group and are removed). */
   args: string[];
-  /** Location of each word of `args`. */
+  /**
+   * Location of each word of `args`. On nodes from buildTree this is a getter computed on each
+   * read (a new array every time, so the tree keeps no per-argument objects): read it once, and
+   * copy nodes field by field rather than with `{ ...node }` or structuredClone (which drop it).
+   */
   argAt: SrcLoc[];
   /**
    * The text after the keyword (de-commented, substituted, not split), so script keywords
