@@ -117,6 +117,7 @@ export class HealthService {
   }
 
   private publish(events: HealthEvent[], all = false): void {
+    if (events.length === 0 && !all) return;
     for (const e of events) {
       this.log.info({ event: e }, describeEvent(e));
       this.opts.onEvent?.(e);
@@ -135,6 +136,7 @@ export class HealthService {
   }
 
   private logReport(r: CheckerReport): void {
+    if (r.note === 'still-up' || r.note === 'still-down') return; // the common case: nothing to say
     const ref = this.model.refs.get(r.key);
     const spec = ref ? this.model.vss[ref.vs]?.rs[ref.rs]?.cfg.checkers[ref.checker] : undefined;
     if (!spec) return;
