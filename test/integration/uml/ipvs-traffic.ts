@@ -32,6 +32,13 @@ try {
   const replies: string[] = [];
   for (let i = 0; i < CONNS; i++) replies.push(await echoOnce());
   await sleep(500); // let the last FIN/ACKs pass so totals stop moving
+  // Kernel 6.x folds per-CPU counters into the totals with its estimator (every 2 s); under load
+  // the first dump can come before that. Wait (bounded) until ipvsadm itself shows every connection.
+  for (let i = 0; i < 40; i++) {
+    const svcLine = execFileSync('ipvsadm', ['-Ln', '--stats', '--exact'], { encoding: 'utf8' }).split('\n')[3] ?? '';
+    if (Number(svcLine.trim().split(/\s+/)[2]) >= CONNS) break;
+    await sleep(250);
+  }
 
   const variants: Record<string, [string[], ListOptions]> = {
     Ln: [['-Ln'], {}], stats: [['-Ln', '--stats'], { variant: 'stats' }], exact: [['-Ln', '--stats', '--exact'], { variant: 'stats', exact: true }],
