@@ -267,7 +267,11 @@ export class VrrpInstance implements SyncMember {
 
   private scheduleGarp(bursts: Burst[], withRefresh: boolean): void {
     const start = (): void => {
-      for (const b of bursts) this.garpAt(b.atMs, () => this.sendBurst(b.repeat));
+      // A burst due now goes out at once: a timer would cost at least one more event-loop turn.
+      for (const b of bursts) {
+        if (b.atMs <= 0) this.sendBurst(b.repeat);
+        else this.garpAt(b.atMs, () => this.sendBurst(b.repeat));
+      }
       const refresh = withRefresh ? masterRefresh(this.cfg.garp) : null;
       if (refresh) {
         const tick = (): void => { this.sendBurst(refresh.repeat); this.garpAt(refresh.periodMs, tick); };
