@@ -7,7 +7,8 @@ import { hostname, userInfo } from 'node:os';
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
 import type { Config, NotifyScripts, ScriptRef } from '../config/model.js';
-import type { HaEvent } from '../notify/events.js';
+import type { HaEvent, QuorumEvent, RealServerEvent } from '../notify/events.js';
+import { vsIdentity } from './lvs-mapping.js';
 import { NotifyDispatcher } from '../notify/dispatch.js';
 import { MailQueue } from '../notify/mail-queue.js';
 import { AlertNotifier } from '../notify/notifier.js';
@@ -45,6 +46,13 @@ export interface NotifyWiring {
   handle(ev: HaEvent): Promise<void>;
 }
 
+/** The configured virtual / real server an event speaks of (identities as lvs-mapping builds them). */
+function serversOf(cfg: Config, ev: RealServerEvent | QuorumEvent) {
+  const vs = cfg.virtualServers.find((v) => JSON.stringify(vsIdentity(v)) === JSON.stringify(ev.vs));
+  const rs = ev.t === 'rs' ? vs?.realServers.find((r) => r.address === ev.rs.ip && r.port === ev.rs.port) : undefined;
+  return { vs, rs };
+}
+
 export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger }): NotifyWiring {
   const log = d.log.child({ mod: 'notify' });
   const settings = mailSettingsOf(cfg);
@@ -53,8 +61,8 @@ export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger }): Notif
     switch (ev.t) {
       case 'vrrp-instance': return cfg.vrrpInstances.find((i) => i.name === ev.name)?.smtpAlert ?? false;
       case 'vrrp-group': return cfg.syncGroups.find((g) => g.name === ev.name)?.smtpAlert ?? false;
-      case 'rs': return true;
-      case 'quorum': return false;
+      case 'rs': return serversOf(cfg, ev).rs?.smtpAlert ?? false;
+      case 'quorum': return serversOf(cfg, ev).vs?.smtpAlert ?? false;
       case 'daemon': return false;
     }
   };
@@ -70,7 +78,12 @@ export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger }): Notif
           const owner = kind === 'instance' ? cfg.vrrpInstances.find((i) => i.name === name) : cfg.syncGroups.find((g) => g.name === name);
           return owner ? vrrpScripts(owner.notify) : undefined;
         },
-        checkerScripts: () => undefined,
+        checkerScripts: (ev) => {
+          const { vs, rs } = serversOf(cfg, ev);
+          const up = ev.t === 'rs' ? rs?.notifyUp : vs?.quorumUp;
+          const down = ev.t === 'rs' ? rs?.notifyDown : vs?.quorumDown;
+          return { ...(up ? { up: up.argv } : {}), ...(down ? { down: down.argv } : {}) };
+        },
       },
     },
   });
