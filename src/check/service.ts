@@ -22,7 +22,8 @@ export function defaultProbe(spec: ProbeSpec, misc: MiscOptions = {}): Probe {
       return (signal) => tcpConnect(spec, signal);
     case 'HTTP_GET':
     case 'SSL_GET':
-      return (signal) => runHttpCheck(spec, signal);
+      // The HTTP policy walks the urls one per attempt (keepalived); the runner says which.
+      return (signal, attempt) => runHttpCheck(spec, signal, attempt?.url);
     case 'MISC_CHECK':
       return (signal) => runMiscCheck(spec, signal, misc);
     case 'DNS_CHECK':
