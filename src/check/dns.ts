@@ -3,8 +3,8 @@
  * IN; replies with another id or without QR are ignored, rcode ≠ 0 fails, anything else passes.
  * No reply within connect_timeout fails. The codec is pure; the adapter is node:dgram.
  */
-import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
+import { exchangeDatagram } from './datagram.js';
 import type { DnsProbeSpec, DnsQueryType, Probe, ProbeResult } from './types.js';
 
 export const DNS_TYPES: Record<DnsQueryType, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28 };
@@ -50,40 +50,10 @@ export function dnsProbe(spec: DnsProbeSpec): Probe {
 }
 
 export function runDnsCheck(spec: DnsProbeSpec, signal?: AbortSignal): Promise<ProbeResult> {
-  return new Promise<ProbeResult>((resolve) => {
-    if (signal?.aborted) return resolve({ ok: false, reason: 'aborted' });
-    const id = randomInt(0, 0x10000);
-    const query = encodeDnsQuery(id, spec.name, spec.queryType);
-    const sock = dgram.createSocket(spec.connectIp.includes(':') ? 'udp6' : 'udp4');
-    let settled = false;
-    const done = (r: ProbeResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      sock.removeAllListeners('message');
-      sock.on('error', () => {});
-      try {
-        sock.close();
-      } catch {
-        /* not yet bound */
-      }
-      resolve(r);
-    };
-    const onAbort = (): void => done({ ok: false, reason: 'aborted' });
-    const timer = setTimeout(() => setImmediate(() => done({ ok: false, reason: 'timeout' })), spec.connectTimeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    sock.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: err.code ?? err.message }));
-    sock.on('message', (msg: Buffer) => {
-      const verdict = judgeDnsReply(msg, id);
-      if (verdict !== 'ignore') done(verdict);
-    });
-    const send = (): void =>
-      sock.connect(spec.connectPort, spec.connectIp, () => {
-        if (!settled) sock.send(query, (err) => err && done({ ok: false, reason: (err as NodeJS.ErrnoException).code ?? err.message }));
-      });
-    if (spec.bindTo !== undefined || spec.bindPort !== undefined) {
-      sock.bind({ ...(spec.bindTo !== undefined ? { address: spec.bindTo } : {}), port: spec.bindPort ?? 0 }, send);
-    } else send();
-  });
+  const id = randomInt(0, 0x10000);
+  return exchangeDatagram(spec, {
+    payload: encodeDnsQuery(id, spec.name, spec.queryType),
+    judge: (msg) => judgeDnsReply(msg, id),
+    silence: () => ({ ok: false, reason: 'timeout' }),
+  }, signal);
 }

@@ -3,7 +3,7 @@
  * payload; an ICMP error (ECONNREFUSED & co.) fails; a reply is checked against the expected bytes;
  * no reply by connect_timeout is success unless `require_reply`.
  */
-import dgram from 'node:dgram';
+import { exchangeDatagram } from './datagram.js';
 import type { Probe, ProbeResult, UdpProbeSpec } from './types.js';
 
 const fromHex = (h: string | undefined): Uint8Array => Uint8Array.from(Buffer.from(h ?? '', 'hex'));
@@ -29,36 +29,9 @@ export function udpProbe(spec: UdpProbeSpec): Probe {
 }
 
 export function runUdpCheck(spec: UdpProbeSpec, signal?: AbortSignal): Promise<ProbeResult> {
-  return new Promise<ProbeResult>((resolve) => {
-    if (signal?.aborted) return resolve({ ok: false, reason: 'aborted' });
-    const sock = dgram.createSocket(spec.connectIp.includes(':') ? 'udp6' : 'udp4');
-    let settled = false;
-    const done = (r: ProbeResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      sock.removeAllListeners('message');
-      sock.on('error', () => {});
-      try {
-        sock.close();
-      } catch {
-        /* not yet bound */
-      }
-      resolve(r);
-    };
-    const onAbort = (): void => done({ ok: false, reason: 'aborted' });
-    const silence = (): ProbeResult => (spec.requireReply ? { ok: false, reason: 'timeout' } : { ok: true, reason: 'no error' });
-    const timer = setTimeout(() => setImmediate(() => done(silence())), spec.connectTimeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    sock.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, reason: err.code ?? err.message }));
-    sock.on('message', (msg: Buffer) => done(judgeUdpReply(msg, spec)));
-    const send = (): void =>
-      sock.connect(spec.connectPort, spec.connectIp, () => {
-        if (!settled) sock.send(fromHex(spec.payloadHex), (err) => err && done({ ok: false, reason: (err as NodeJS.ErrnoException).code ?? err.message }));
-      });
-    if (spec.bindTo !== undefined || spec.bindPort !== undefined) {
-      sock.bind({ ...(spec.bindTo !== undefined ? { address: spec.bindTo } : {}), port: spec.bindPort ?? 0 }, send);
-    } else send();
-  });
+  return exchangeDatagram(spec, {
+    payload: fromHex(spec.payloadHex),
+    judge: (msg) => judgeUdpReply(msg, spec),
+    silence: () => (spec.requireReply ? { ok: false, reason: 'timeout' } : { ok: true, reason: 'no error' }),
+  }, signal);
 }
