@@ -48,8 +48,15 @@ export class SyncDaemonFollower {
 
   start(): Promise<void> { return this.switchTo('backup'); }
 
-  /** Feed every state change of the followed instance. */
-  onInstanceState(state: string): Promise<void> { return this.switchTo(state === 'MASTER' ? 'master' : 'backup'); }
+  /**
+   * Feed every state change of the followed instance. STOP (daemon shutdown) changes nothing:
+   * stop() removes the daemon (switching to backup first would start a kernel thread only to stop
+   * it, which can block for seconds).
+   */
+  onInstanceState(state: string): Promise<void> {
+    if (state === 'STOP') return this.chain;
+    return this.switchTo(state === 'MASTER' ? 'master' : 'backup');
+  }
 
   stop(): Promise<void> { return this.switchTo(null); }
 }

@@ -13,6 +13,7 @@ export class Teardown {
     while (this.steps.length > 0) {
       const { name, undo } = this.steps.pop()!;
       let timer: NodeJS.Timeout | undefined;
+      const t0 = performance.now();
       try {
         await Promise.race([
           Promise.resolve().then(undo),
@@ -22,6 +23,7 @@ export class Teardown {
         log.error({ err, step: name }, `teardown step ${name} failed`);
       } finally {
         clearTimeout(timer);
+        log.debug({ step: name, ms: Math.round(performance.now() - t0) }, `stopped ${name}`);
       }
     }
   }

@@ -20,12 +20,15 @@ describe('lvs_sync_daemon follower', () => {
     await f.onInstanceState('BACKUP'); // no change: no calls
     await f.onInstanceState('MASTER');
     await f.onInstanceState('FAULT');
+    await f.onInstanceState('MASTER');
+    await f.onInstanceState('STOP'); // shutdown: no switch to backup, stop() removes the master
     await f.stop();
     expect(ipvs.calls).toEqual([
       'add backup eth1 id=51 port=8848',
       'del backup', 'add master eth1 id=51 port=8848',
       'del master', 'add backup eth1 id=51 port=8848',
-      'del backup',
+      'del backup', 'add master eth1 id=51 port=8848',
+      'del master',
     ]);
   });
 });
