@@ -32,6 +32,8 @@ export interface CliOptions {
   pidFile: string | null;
   /** --status-socket PATH (our extension). */
   statusSocket: string | null;
+  /** --signum=NAME: print the signal number for NAME (STOP, RELOAD, DATA, STATS, JSON) and exit. */
+  signum: string | null;
   /** keepalived options we accept but do not act on yet. */
   ignored: string[];
 }
@@ -44,7 +46,7 @@ const IGNORED: [string | null, string, boolean][] = [
   ['I', 'dont-release-ipvs', false], ['R', 'dont-respawn', false], ['r', 'vrrp_pid', true],
   ['c', 'checkers_pid', true], ['b', 'bfd_pid', true], ['s', 'namespace', true], ['u', 'umask', true], ['m', 'core-dump', false],
   ['M', 'core-dump-pattern', true], ['a', 'address-monitoring', false], ['x', 'snmp', false], ['A', 'snmp-agent-socket', true],
-  [null, 'perf', false], [null, 'debug', false], [null, 'no-mem-check', false], [null, 'signum', true], [null, 'ignore-sigint', false],
+  [null, 'perf', false], [null, 'debug', false], [null, 'no-mem-check', false], [null, 'ignore-sigint', false],
 ];
 
 export const HELP = `Usage: keepalived-ts [OPTION...]
@@ -63,19 +65,20 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
   -D, --log-detail             Detailed (debug) logging
   -p, --pid=FILE               Write the daemon's pid to FILE
       --status-socket=PATH     Unix socket for "keepalived-ts status" (default /run/keepalived-ts.sock)
+      --signum=NAME            Print the signal number for STOP, RELOAD, DATA, STATS or JSON and exit
 Accepted for compatibility, not acted on yet:
   -P --vrrp  -C --check  -B --no_bfd  --all  -n --dont-fork
   -S --log-facility N  -g --log-file [FILE]  --flush-log-file  -G --no-syslog  -X --release-vips
   -V --dont-release-vrrp  -I --dont-release-ipvs  -R --dont-respawn  -r --vrrp_pid FILE
   -c --checkers_pid FILE  -b --bfd_pid FILE  -s --namespace NS  -u --umask M  -m --core-dump
   -M --core-dump-pattern P  -a --address-monitoring  -x --snmp  -A --snmp-agent-socket S  --perf
-  --debug  --no-mem-check  --signum=NAME  --ignore-sigint
+  --debug  --no-mem-check  --ignore-sigint
 `;
 
 export type ParseResult = { ok: true; opts: CliOptions } | { ok: false; error: string };
 
 export function parseArgs(argv: readonly string[]): ParseResult {
-  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false, pidFile: null, statusSocket: null, ignored: [] };
+  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false, pidFile: null, statusSocket: null, signum: null, ignored: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -91,6 +94,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case '-v': case '--version': opts.version = true; break;
       case '-l': case '--log-console': opts.logConsole = true; break;
       case '-D': case '--log-detail': opts.logDetail = true; break;
+      case '--signum': {
+        const v = value();
+        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
+        opts.signum = v;
+        break;
+      }
       case '--status-socket': {
         const v = value();
         if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
@@ -214,6 +223,14 @@ export async function main(argv: string[]): Promise<number> {
   }
   const o = parsed.opts;
   if (o.help) { process.stdout.write(HELP); return 0; }
+  if (o.signum !== null) {
+    // keepalived-exporter asks `--signum=DATA` etc. which signal to send for a dump.
+    const { SIGNUM } = await import('./dump-files.js');
+    const n = SIGNUM[o.signum.toUpperCase()];
+    if (n === undefined) { process.stderr.write(`keepalived-ts: unknown signal name '${o.signum}'\n`); return 1; }
+    process.stdout.write(`${n}\n`);
+    return 0;
+  }
   if (o.version) { process.stdout.write(`keepalived-ts v${version()} (keepalived 2.2.7 compatible configuration)\n`); return 0; }
   if (o.configTest || o.dumpConf || o.dumpJson) {
     const r = configTest({

@@ -43,6 +43,13 @@ describe('parseArgs', () => {
 });
 
 describe('main', () => {
+  it('--signum prints the signal keepalived-exporter should send, as keepalived does', async () => {
+    expect(await run(['--signum=DATA'])).toMatchObject({ code: 0, out: '10\n' });
+    expect(await run(['--signum', 'STATS'])).toMatchObject({ code: 0, out: '12\n' });
+    expect(await run(['--signum=RELOAD'])).toMatchObject({ code: 0, out: '1\n' });
+    expect((await run(['--signum=BOGUS'])).code).toBe(1);
+  });
+
   it('-h prints the help, -v the version', async () => {
     const h = await run(['-h']);
     expect(h.code).toBe(0);
