@@ -1,7 +1,7 @@
 /** virtual_server, real_server and virtual_server_group keywords (keepalived-features.md §4). */
 import { formatIp, parseIp, parsePrefix } from '../../common/ip.js';
 import type { ConfNode } from '../ast.js';
-import { LB_ALGOS, type CheckerType, type LbAlgo, type LbKind, type Protocol, type ScriptRef, type VsGroupEntry, type VsKey } from '../model.js';
+import { LB_ALGOS, type CheckerType, type LbAlgo, type LbKind, type Protocol, type ScriptRef, type VirtualServer, type VsGroupEntry, type VsKey } from '../model.js';
 import { type CheckerDraft, newChecker, RECOGNISED_CHECKERS, SUPPORTED_CHECKERS } from './checkers.js';
 import { type BlockLocs, type Ctx, type KwDef, newLocs, recognised, recognisedBlock, section } from './spec.js';
 import { isCanonicalIPv4 } from '../values.js';
@@ -28,36 +28,22 @@ export interface RealServerDraft {
   checkers: CheckerDraft[];
 }
 
-export interface VirtualServerDraft {
+/**
+ * A virtual_server while its block is read: the model's shape, except that what keepalived
+ * defaults only at the end (with a warning) stays null until then, and the inherited checker
+ * timings are kept for the real servers.
+ */
+export type VirtualServerDraft = Omit<VirtualServer, 'lbAlgo' | 'lbKind' | 'protocol' | 'smtpAlert' | 'realServers'> & {
   locs: BlockLocs;
-  key: VsKey;
-  /** How the key was written, for keepalived-style messages (`[10.0.0.1]:tcp:80`, `FWM 1`). */
-  delayLoopMs: number;
   lbAlgo: LbAlgo | null;
   lbKind: LbKind | null;
   protocol: Protocol | null;
-  persistenceTimeoutS: number;
-  persistenceGranularity: string | null;
-  connectTimeoutMs: number;
   retry: number | null;
   delayBeforeRetryMs: number | null;
   warmupMs: number | null;
-  weight: number;
-  inhibitOnFailure: boolean;
-  alpha: boolean;
-  omega: boolean;
-  quorum: number;
-  hysteresis: number;
-  quorumUp: ScriptRef | null;
-  quorumDown: ScriptRef | null;
-  sorryServer: { address: string; port: number } | null;
-  sorryServerInhibit: boolean;
-  haSuspend: boolean;
-  ops: boolean;
-  virtualhost: string | null;
   smtpAlert: boolean | null;
   realServers: RealServerDraft[];
-}
+};
 
 export interface VsGroupDraft { locs: BlockLocs; name: string; entries: VsGroupEntry[] }
 
