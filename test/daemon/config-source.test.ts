@@ -1,9 +1,10 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTree } from '../../src/config/tree.js';
-import { fsConfigSource } from '../../src/daemon/config-source.js';
+import { decodeConfigBytes, fsConfigSource } from '../../src/daemon/config-source.js';
 
 let dir = '';
 beforeAll(() => {
@@ -57,5 +58,30 @@ describe('fsConfigSource', () => {
     expect(r.nodes.map((n) => n.args[0] ?? n.keyword)).toEqual(['conf.d/a.conf', 'conf.d/b.conf', 'conf.d/sub/x.conf', 'conf.d/1.conf', 'end']);
     expect(r.diags).toEqual([]);
     expect(r.nodes[2]!.at).toEqual({ file: join(dir, 'conf.d/sub/x.conf'), line: 2, col: 1 });
+  });
+});
+
+describe('decodeConfigBytes', () => {
+  const asUtf8 = (bytes: Uint8Array): [string, string] => {
+    const buf = Buffer.from(bytes);
+    return [decodeConfigBytes(buf), buf.toString('utf8')];
+  };
+
+  it('gives the same string as a UTF-8 decode for any bytes (ASCII fast path or not)', () => {
+    // Mostly-ASCII bytes with the occasional high byte: both branches, invalid sequences included.
+    const byte = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 0x7f }) }, { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xff }) });
+    fc.assert(fc.property(fc.array(byte, { maxLength: 300 }), (bytes) => {
+      const [ours, utf8] = asUtf8(Uint8Array.from(bytes));
+      expect(ours).toBe(utf8);
+    }), { numRuns: 2000 });
+  });
+
+  it('decodes UTF-8 text (a BOM, accents, a replacement for a stray byte) like readFileSync(path, "utf8")', () => {
+    for (const text of ['\uFEFFglobal_defs {\n', 'router_id caf\u00e9\n', 'plain ascii\n', '']) {
+      const [ours, utf8] = asUtf8(new TextEncoder().encode(text));
+      expect(ours).toBe(text);
+      expect(ours).toBe(utf8);
+    }
+    expect(asUtf8(Uint8Array.from([0x61, 0xe9, 0x62]))[0]).toBe('a\uFFFDb');
   });
 });
