@@ -171,6 +171,7 @@ function vsHead(vs: VirtualServer): string {
 function dumpVirtualServer(o: Out, vs: VirtualServer): void {
   o.block(vsHead(vs), () => {
     o.line('delay_loop', secs(vs.delayLoopMs));
+    if (vi.unicastTtl !== undefined) o.line('unicast_ttl', vi.unicastTtl);
     o.line('lb_algo', vs.lbAlgo);
     o.line('lb_kind', vs.lbKind);
     if (vs.key.kind !== 'fwmark' || vs.protocol !== 'TCP') o.line('protocol', vs.protocol);

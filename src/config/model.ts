@@ -122,6 +122,8 @@ export interface VrrpInstance {
   virtualIpaddressesExcluded: VirtualIp[];
   unicastSrcIp: string | null;
   unicastPeers: string[];
+  /** unicast_ttl 1..255: TTL / hop limit of unicast adverts; unset = 255. */
+  unicastTtl?: number;
   mcastDstIp: string | null;
   trackInterfaces: TrackedInterface[];
   trackScripts: TrackedScript[];

@@ -77,7 +77,8 @@ export function toInstanceConfig(inst: VrrpInstance, g: GlobalDefs, lookup: Link
     srcIp: advertSource(inst, family, link),
     mcastGroup: bytesOf(inst.mcastDstIp ?? (family === 4 ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6), `(${inst.name}) multicast group`),
     unicastPeers: inst.unicastPeers.map((p) => bytesOf(p, `(${inst.name}) unicast_peer`)),
-    ttl: 255,
+    // Multicast adverts always carry 255 (receivers drop anything else); unicast_ttl is for unicast.
+    ttl: inst.unicastPeers.length > 0 ? inst.unicastTtl ?? 255 : 255,
     checksumMode: g.v3ChecksumAsV2 ? 'v2-compat' : 'pseudo-header',
     checkUnicastSrc: g.vrrpCheckUnicastSrc,
     skipCheckAdvAddr: inst.skipCheckAdvAddr,

@@ -196,7 +196,8 @@ export class VrrpService {
     if (known) return known;
     const sock = VrrpSocket.open({ family, ifindex, ifname, src, multicast }, this.d.native);
     const transport: VrrpTransport = {
-      send: (p) => { sock.send(p.payload, p.dst); },
+      // The kernel numbers the IPv4 ID (no IP_HDRINCL); the TTL is the instance's (unicast_ttl).
+      send: (p) => { sock.send(p.payload, p.dst, p.ttl); },
       onPacket: (h) => {
         sock.receive({
           onPacket: (dg) => h({ ifindex: dg.ifindex, family: dg.family, src: dg.src, dst: dg.dst, ttl: dg.ttl < 0 ? undefined : dg.ttl, payload: dg.payload } satisfies RxPacket),

@@ -70,11 +70,17 @@ export interface VrrpSocketHandlers {
 }
 
 export class VrrpSocket {
+  /** TTL / hop limit currently set on the TX socket, per kind of destination (setsockopt only on a change). */
+  private readonly ttlSet: { unicast: number; multicast: number };
+
   private constructor(
     private readonly tx: DatagramSocket,
     private readonly rx: DatagramSocket,
     readonly opts: Readonly<VrrpSocketOptions>,
-  ) {}
+  ) {
+    const ttl = opts.ttl ?? 255;
+    this.ttlSet = { unicast: ttl, multicast: ttl };
+  }
 
   /** Opens and configures both sockets; closes whatever it opened if any step fails. */
   static open(opts: VrrpSocketOptions, native: NativeNet = defaultNative()): VrrpSocket {
@@ -101,16 +107,33 @@ export class VrrpSocket {
     return this.opts.group ?? (this.opts.family === 4 ? VRRP_GROUP_V4 : VRRP_GROUP_V6);
   }
 
-  /** Sends a VRRP payload to the group, or to `dst` (a unicast peer). Returns false if the queue is full. */
-  send(payload: Uint8Array, dst: Uint8Array = this.group): boolean {
+  /**
+   * Sends a VRRP payload to the group, or to `dst` (a unicast peer), with TTL / hop limit `ttl`
+   * (default: the one the socket was opened with). Returns false if the queue is full.
+   */
+  send(payload: Uint8Array, dst: Uint8Array = this.group, ttl?: number): boolean {
     if (this.opts.family === 4) {
       if (dst.length !== 4) throw new RangeError(`VRRP over IPv4 cannot send to ${formatIp(dst)}`);
+      if (ttl !== undefined) this.useTtl(dst[0]! >= 224 && dst[0]! <= 239, ttl);
       return this.tx.send(payload, sockaddrIn(dst));
     }
     if (dst.length !== 16) throw new RangeError(`VRRP over IPv6 cannot send to ${formatIp(dst)}`);
+    if (ttl !== undefined) this.useTtl(dst[0] === 0xff, ttl);
     // Link-local and multicast destinations need the interface as scope.
     const scoped = dst[0] === 0xff || (dst[0] === 0xfe && (dst[1]! & 0xc0) === 0x80);
     return this.tx.send(payload, sockaddrIn6(dst, scoped ? this.opts.ifindex : 0));
+  }
+
+  /**
+   * The kernel keeps separate unicast and multicast TTLs (IP_TTL / IP_MULTICAST_TTL, IPV6_UNICAST_HOPS /
+   * IPV6_MULTICAST_HOPS); instances sharing this socket may want different ones (unicast_ttl).
+   */
+  private useTtl(multicast: boolean, ttl: number): void {
+    const kind = multicast ? 'multicast' : 'unicast';
+    if (this.ttlSet[kind] === ttl) return;
+    if (this.opts.family === 4) this.tx.setIntOption(IPPROTO_IP, multicast ? IP_MULTICAST_TTL : IP_TTL, ttl);
+    else this.tx.setIntOption(IPPROTO_IPV6, multicast ? IPV6_MULTICAST_HOPS : IPV6_UNICAST_HOPS, ttl);
+    this.ttlSet[kind] = ttl;
   }
 
   /** Starts delivering received packets. */

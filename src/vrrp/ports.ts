@@ -22,8 +22,12 @@ export interface TxPacket {
   family: Family;
   src: Uint8Array;
   dst: Uint8Array;
+  /** TTL / hop limit: 255 for multicast, unicast_ttl for unicast peers. */
   ttl: number;
-  /** IPv4 identification keepalived would use (per-instance counter, 0 skipped), for IP_HDRINCL senders. */
+  /**
+   * IPv4 identification keepalived would use (per-instance counter, 0 skipped), for IP_HDRINCL
+   * senders. The daemon's socket transport lets the kernel number packets instead.
+   */
   ipId: number;
   /** The VRRP message (checksum already filled in). */
   payload: Uint8Array;

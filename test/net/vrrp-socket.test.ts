@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIp } from '../../src/common/ip.js';
 import {
-  encodeCmsgs, IP_ADD_MEMBERSHIP, IP_PKTINFO, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IPPROTO_IP, IPPROTO_IPV6,
+  encodeCmsgs, IP_ADD_MEMBERSHIP, IP_PKTINFO, IP_TTL, IPV6_UNICAST_HOPS, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IPPROTO_IP, IPPROTO_IPV6,
   IPV6_CHECKSUM, IPV6_HOPLIMIT, IPV6_JOIN_GROUP, IPV6_MULTICAST_HOPS, IPV6_PKTINFO, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO,
   ipMreqn, ipv6Mreq, SO_BINDTODEVICE, SOL_SOCKET, sockaddrIn, sockaddrIn6,
 } from '../../src/net/inet.js';
@@ -99,5 +99,37 @@ describe('VrrpSocket IPv6', () => {
     ]);
     n.deliver(n.sockets[1]!.fd, { data: Uint8Array.from([0x31, 51, 100, 1]), from: sockaddrIn6(ip('fe80::2'), 5), control });
     expect(got).toEqual([{ family: 6, src: ip('fe80::2'), dst: ip('ff02::12'), ifindex: 5, ttl: 255, payload: Uint8Array.from([0x31, 51, 100, 1]) }]);
+  });
+});
+
+describe('VrrpSocket TTL per send (unicast_ttl)', () => {
+  const setsOf = (n: FakeNative, level: number, name: number) => n.sockets[0]!.options.filter((o) => o.level === level && o.name === name).length;
+
+  it('IPv4: a unicast TTL goes into IP_TTL, a multicast one into IP_MULTICAST_TTL, each set only when it changes', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0' }, n);
+    const tx = n.sockets[0]!.fd;
+    const before = setsOf(n, IPPROTO_IP, IP_TTL);
+    vs.send(Uint8Array.from([1]), ip('10.88.0.2'), 64);
+    vs.send(Uint8Array.from([1]), ip('10.88.0.3'), 64);
+    expect(n.option(tx, IPPROTO_IP, IP_TTL)).toEqual(int(64));
+    expect(setsOf(n, IPPROTO_IP, IP_TTL)).toBe(before + 1);
+    vs.send(Uint8Array.from([1]), ip('224.0.0.18'), 255);
+    expect(n.option(tx, IPPROTO_IP, IP_MULTICAST_TTL)).toEqual(int(255)); // unchanged from open
+    expect(n.option(tx, IPPROTO_IP, IP_TTL)).toEqual(int(64));
+    vs.send(Uint8Array.from([1]), ip('10.88.0.2'), 255);
+    expect(n.option(tx, IPPROTO_IP, IP_TTL)).toEqual(int(255));
+  });
+
+  it('IPv6: unicast hop limit in IPV6_UNICAST_HOPS, multicast in IPV6_MULTICAST_HOPS', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 6, ifindex: 5, ifname: 'veth-a' }, n);
+    const tx = n.sockets[0]!.fd;
+    vs.send(Uint8Array.from([1]), ip('fd00::2'), 10);
+    expect(n.option(tx, IPPROTO_IPV6, IPV6_UNICAST_HOPS)).toEqual(int(10));
+    expect(n.option(tx, IPPROTO_IPV6, IPV6_MULTICAST_HOPS)).toEqual(int(255));
+    vs.send(Uint8Array.from([1]), ip('ff02::12'), 20);
+    expect(n.option(tx, IPPROTO_IPV6, IPV6_MULTICAST_HOPS)).toEqual(int(20));
+    expect(n.option(tx, IPPROTO_IPV6, IPV6_UNICAST_HOPS)).toEqual(int(10));
   });
 });

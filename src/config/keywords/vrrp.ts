@@ -225,7 +225,11 @@ export const instanceSection = section<InstanceDraft>('vrrp_instance', {
   },
   unicast_fault_no_peer: P2('FAULT instead of multicast when no peer'),
   check_unicast_src: P2('drop unicast adverts not from a peer'),
-  unicast_ttl: P2('TTL of unicast adverts'),
+  unicast_ttl: {
+    kind: 'uint', support: 'supported', doc: 'TTL / hop limit of unicast adverts', dflt: '255', min: 1, max: 255,
+    set: (d, n) => { d.unicastTtl = n; },
+    badMsg: (raw, d) => `(${d.name}) invalid unicast_ttl ${raw} (must be 1-255) - ignoring`,
+  },
   mcast_dst_ip: ipWord('non-default multicast group', (d, a) => { d.mcastDstIp = a; }),
   track_src_ip: P2('FAULT if the source address disappears'),
   version: {
