@@ -143,6 +143,7 @@ function dumpInstance(o: Out, vi: VrrpInstance): void {
     if (vi.virtualIpaddressesExcluded.length) o.block('virtual_ipaddress_excluded', () => vi.virtualIpaddressesExcluded.forEach((v) => o.line(...vipLine(v))));
     if (vi.unicastSrcIp !== null) o.line('unicast_src_ip', vi.unicastSrcIp);
     if (vi.unicastPeers.length) o.block('unicast_peer', () => vi.unicastPeers.forEach((p) => o.line(p)));
+    if (vi.unicastTtl !== undefined) o.line('unicast_ttl', vi.unicastTtl);
     if (vi.mcastDstIp !== null) o.line('mcast_dst_ip', vi.mcastDstIp);
     dumpTracking(o, vi.trackInterfaces, vi.trackScripts);
     if (vi.dontTrackPrimary) o.line('dont_track_primary');
@@ -171,7 +172,6 @@ function vsHead(vs: VirtualServer): string {
 function dumpVirtualServer(o: Out, vs: VirtualServer): void {
   o.block(vsHead(vs), () => {
     o.line('delay_loop', secs(vs.delayLoopMs));
-    if (vi.unicastTtl !== undefined) o.line('unicast_ttl', vi.unicastTtl);
     o.line('lb_algo', vs.lbAlgo);
     o.line('lb_kind', vs.lbKind);
     if (vs.key.kind !== 'fwmark' || vs.protocol !== 'TCP') o.line('protocol', vs.protocol);
