@@ -60,7 +60,35 @@ export function dumpConfig(cfg: Config): string {
       e.kind === 'fwmark' ? o.line('fwmark', e.fwmark, ...(e.family ? [e.family] : [])) : o.line(e.range, ...(e.port ? [e.port] : []))));
   }
   for (const vs of cfg.virtualServers) dumpVirtualServer(o, vs);
+  dumpExtensions(o, cfg.extensions);
   return o.text();
+}
+
+/** Only when something differs from the defaults, so a plain keepalived file dumps as one. */
+function dumpExtensions(o: Out, e: Config['extensions']): void {
+  const set = e.smtpAuth || e.smtpStartTls !== 'never' || e.smtpTlsCaFile || !e.smtpTlsVerify || e.metrics ||
+    e.cronTimezone || e.reportMail || e.maintenanceWindows.length > 0;
+  if (!set) return;
+  o.block('keepalived_ts', () => {
+    if (e.smtpAuth) {
+      o.line('smtp_auth_user', q(e.smtpAuth.user));
+      if (e.smtpAuth.password !== null) o.line('smtp_auth_password', q(e.smtpAuth.password));
+      if (e.smtpAuth.passwordFile !== null) o.line('smtp_auth_password_file', q(e.smtpAuth.passwordFile));
+    }
+    o.line('smtp_starttls', e.smtpStartTls);
+    if (e.smtpTlsCaFile) o.line('smtp_tls_ca_file', q(e.smtpTlsCaFile));
+    o.line('smtp_tls_verify', bool(e.smtpTlsVerify));
+    if (e.metrics) o.line('metrics_listen', e.metrics.address, e.metrics.port);
+    if (e.cronTimezone) o.line('cron_timezone', q(e.cronTimezone));
+    if (e.reportMail) o.line('report_mail', e.reportMail);
+    for (const w of e.maintenanceWindows) {
+      o.block(`maintenance_window ${q(w.name)}`, () => {
+        o.line('start', w.start);
+        o.line('end', w.end);
+        for (const rs of w.realServers) o.line('real_server', rs.address, rs.port);
+      });
+    }
+  });
 }
 
 function dumpGlobal(o: Out, g: Config['globalDefs']): void {

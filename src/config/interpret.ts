@@ -9,6 +9,7 @@ import { splitScriptArgs } from './script-args.js';
 import type { Diagnostic, SrcLoc } from './diagnostics.js';
 import type { Checker, Config, RealServer, SyncGroup, VirtualServer, VrrpInstance, VrrpScript, VsKey } from './model.js';
 import { CHECKER_DEFAULTS, type CheckerDraft } from './keywords/checkers.js';
+import { checkExtensions, defaultExtensions } from './keywords/extensions.js';
 import { defaultGlobalDefs, type GlobalDraft } from './keywords/global.js';
 import { rootSection, type RootDraft } from './keywords/root.js';
 import { type BlockLocs, Ctx, newLocs } from './keywords/spec.js';
@@ -59,9 +60,13 @@ export function interpretTree(nodes: readonly ConfNode[], opts: InterpretOptions
   const root: RootDraft = {
     locs: newLocs(at), globalDefs: g, globalSeen: false, vrrpScripts: [], syncGroups: [], vrrpInstances: [],
     vsGroups: [], virtualServers: [], otherIfRefs: [],
+    extensions: { ...defaultExtensions(), locs: newLocs(at), windowLocs: [] },
   };
   applySection(nodes, rootSection, root, ctx, root.locs);
   zeroSyncGroupWeights(root, ctx);
+  const realServers = new Set(root.virtualServers.flatMap((v) => v.realServers.map((r) => `${r.address}:${r.port}`)));
+  checkExtensions(root.extensions, realServers, ctx);
+  const { locs: _extLocs, windowLocs: _windowLocs, ...extensions } = root.extensions;
 
   const { locs: gLocs, ...globalDefs } = g;
   const config: Config = {
@@ -74,6 +79,7 @@ export function interpretTree(nodes: readonly ConfNode[], opts: InterpretOptions
     vrrpInstances: root.vrrpInstances.map((d) => completeInstance(d, globalDefs, ctx)),
     virtualServerGroups: root.vsGroups.map(({ locs: _l, ...v }) => v),
     virtualServers: root.virtualServers.map((d) => completeVirtualServer(d, globalDefs, ctx)),
+    extensions,
   };
   const locs: ConfigLocations = {
     root: root.locs,

@@ -273,6 +273,40 @@ export interface VirtualServer {
   realServers: RealServer[];
 }
 
+/** STARTTLS policy for alert mails: 'never' is keepalived's plain SMTP. */
+export type SmtpStartTls = 'never' | 'opportunistic' | 'required';
+
+/** A maintenance window: its real servers are drained (weight 0) from `start` until `end`. */
+export interface MaintenanceWindow {
+  name: string;
+  /** Five-field cron expressions (common/cron.ts), normalised to single spaces. */
+  start: string;
+  end: string;
+  /** Every virtual server's entry for this address and port is drained. */
+  realServers: { address: string; port: number }[];
+}
+
+/**
+ * keepalived-ts extensions, written in the top-level `keepalived_ts { }` block (keepalived has
+ * none of them; README "Extensions").
+ */
+export interface Extensions {
+  /** SMTP AUTH for alert mails; the password is read from `passwordFile` at start and reload when set. */
+  smtpAuth: { user: string; password: string | null; passwordFile: string | null } | null;
+  smtpStartTls: SmtpStartTls;
+  /** Extra trusted CA (PEM file) for STARTTLS. */
+  smtpTlsCaFile: string | null;
+  /** Verify the relay's certificate (default on). */
+  smtpTlsVerify: boolean;
+  /** Prometheus endpoint; null = off (the default). */
+  metrics: { address: string; port: number } | null;
+  /** IANA time zone of every cron expression; null = the host's local zone. */
+  cronTimezone: string | null;
+  /** When the status report mail is sent (cron); null = never. */
+  reportMail: string | null;
+  maintenanceWindows: MaintenanceWindow[];
+}
+
 export interface Config {
   globalDefs: GlobalDefs;
   vrrpScripts: VrrpScript[];
@@ -280,4 +314,5 @@ export interface Config {
   vrrpInstances: VrrpInstance[];
   virtualServerGroups: VirtualServerGroup[];
   virtualServers: VirtualServer[];
+  extensions: Extensions;
 }

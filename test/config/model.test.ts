@@ -1,6 +1,7 @@
 /** The typed model: keepalived's defaults and the values its completion step derives (semantics §2.1, §6.5). */
 import { describe, expect, it } from 'vitest';
 import { defaultGlobalDefs } from '../../src/config/keywords/global.js';
+import { defaultExtensions } from '../../src/config/keywords/extensions.js';
 import { diagLines, loadText } from './conf-helper.js';
 import { dumpConfig } from '../../src/config/dump.js';
 
@@ -10,7 +11,7 @@ const vip4 = '  virtual_ipaddress {\n    10.0.0.1\n  }';
 describe('Config model defaults', () => {
   it('an empty file gives the documented global defaults and no blocks', () => {
     const r = loadText('');
-    expect(r.config).toEqual({ globalDefs: defaultGlobalDefs(), vrrpScripts: [], syncGroups: [], vrrpInstances: [], virtualServerGroups: [], virtualServers: [] });
+    expect(r.config).toEqual({ globalDefs: defaultGlobalDefs(), vrrpScripts: [], syncGroups: [], vrrpInstances: [], virtualServerGroups: [], virtualServers: [], extensions: defaultExtensions() });
     expect(r.config.globalDefs).toMatchObject({ smtpConnectTimeoutMs: 30000, vrrpGarpMasterDelayMs: 5000, vrrpGarpMasterRepeat: 5, vrrpVersion: 2, vrrpMcastGroup4: '224.0.0.18' });
   });
 

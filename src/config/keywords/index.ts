@@ -1,5 +1,6 @@
 /** Every keyword table, with the block path it applies to (README table, completeness tests). */
 import { httpGetSection, miscCheckSection, sslGetSection, tcpCheckSection, urlSection } from './checkers.js';
+import { extensionsSection, maintenanceWindowSection } from './extensions.js';
 import { globalDefsSection } from './global.js';
 import { rootSection } from './root.js';
 import type { Section } from './spec.js';
@@ -22,4 +23,6 @@ export const ALL_SECTIONS: readonly SectionEntry[] = [
   { path: 'real_server > SSL_GET', section: sslGetSection },
   { path: 'HTTP_GET|SSL_GET > url', section: urlSection },
   { path: 'real_server > MISC_CHECK', section: miscCheckSection },
+  { path: 'keepalived_ts', section: extensionsSection },
+  { path: 'keepalived_ts > maintenance_window', section: maintenanceWindowSection },
 ];

@@ -2,6 +2,7 @@
 import type { SrcLoc } from '../diagnostics.js';
 import type { GlobalDraft } from './global.js';
 import { globalDefsSection } from './global.js';
+import { extensionsSection, type ExtensionsDraft } from './extensions.js';
 import { type BlockLocs, type KwDef, newLocs, recognised, recognisedBlock, section } from './spec.js';
 import {
   instanceSection, type InstanceDraft, newInstance, newScript, newSyncGroup, parseVipLine, type ScriptDraft, scriptSection,
@@ -20,6 +21,8 @@ export interface RootDraft {
   vrrpInstances: InstanceDraft[];
   vsGroups: VsGroupDraft[];
   virtualServers: VirtualServerDraft[];
+  /** Our `keepalived_ts { }` block (several blocks add up, as global_defs do). */
+  extensions: ExtensionsDraft;
   otherIfRefs: { name: string; what: string; at: SrcLoc }[];
 }
 
@@ -32,6 +35,10 @@ export const rootSection = section<RootDraft>('top level', {
   global_defs: {
     kind: 'block', support: 'supported', doc: 'global definitions', section: () => globalDefsSection,
     open: (r) => { r.globalSeen = true; return r.globalDefs; },
+  },
+  keepalived_ts: {
+    kind: 'block', support: 'supported', doc: 'keepalived-ts extensions (README "Extensions")', section: () => extensionsSection,
+    open: (r) => r.extensions,
   },
   vrrp_instance: {
     kind: 'block', support: 'supported', doc: 'VRRP instance NAME { … }', section: () => instanceSection,
