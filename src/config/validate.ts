@@ -4,19 +4,13 @@
  * §10, §11). Pure: the host facts (interfaces, users, file modes) come in through `opts`.
  */
 import { parseIp } from '../common/ip.js';
+import { DEFAULT_SCRIPT_USER, defaultScriptUser, type ScriptEnv, scriptRunAs, unsafeComponent } from '../common/script-security.js';
 import { ConfigErrClass, type Diagnostic, type Severity, type SrcLoc } from './diagnostics.js';
 import type { ConfigLocations } from './interpret.js';
 import { vsLabel } from './interpret.js';
 import type { Config, ScriptRef } from './model.js';
 
-/** What script security needs to know about the host (a port, so validation stays pure). */
-export interface ScriptEnv {
-  userExists(name: string): boolean;
-  /** Absolute path of a command word (PATH lookup for bare names); null = not found. */
-  resolve(cmd: string): string | null;
-  /** Owner and mode bits of a path; null = does not exist. */
-  stat(path: string): { uid: number; mode: number } | null;
-}
+export type { ScriptEnv } from '../common/script-security.js';
 
 export interface ValidateOptions {
   /** Interfaces present on the host; undefined = do not check. */
@@ -185,7 +179,7 @@ function checkScriptsAndGroups(cfg: Config, locs: ConfigLocations, live: Set<str
  */
 function checkScriptUsers(cfg: Config, locs: ConfigLocations, env: ScriptEnv, live: Set<string>, out: Sink): void {
   const g = cfg.globalDefs;
-  if (!g.enableScriptSecurity || g.scriptUser !== null || env.userExists(DEFAULT_SCRIPT_USER)) return;
+  if (!g.enableScriptSecurity || defaultScriptUser(g.scriptUser?.user ?? null, env) !== null) return;
   let reported = false;
   const once = (at: SrcLoc): void => {
     if (reported) return;
@@ -262,8 +256,6 @@ function collectScripts(cfg: Config, locs: ConfigLocations, liveScripts: Set<str
   return uses;
 }
 
-const DEFAULT_SCRIPT_USER = 'keepalived_script';
-
 /**
  * semantics §10 as keepalived 2.2.7 `-t` behaves: a tracked vrrp_script that cannot be found, or
  * is unsafe under enable_script_security, is disabled (exit 5); a root script without
@@ -277,7 +269,7 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
   const uses = collectScripts(cfg, locs, live).filter((u) => !(u.vrrp && vrrpBadIf));
   if (uses.length === 0) return;
   const g = cfg.globalDefs;
-  const defaultUser = g.scriptUser?.user ?? (env.userExists(DEFAULT_SCRIPT_USER) ? DEFAULT_SCRIPT_USER : null);
+  const defaultUser = defaultScriptUser(g.scriptUser?.user ?? null, env);
   if (g.enableScriptSecurity && defaultUser === null) return; // reported by checkScriptUsers
   let violation: SrcLoc | null = null;
   for (const u of uses) {
@@ -289,10 +281,9 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
       }
       continue; // keepalived does not run (or complain about) other scripts it cannot find
     }
-    const user = u.ref.user ?? defaultUser ?? 'root';
-    if (user !== 'root') continue;
+    if (scriptRunAs(u.ref.user, defaultUser) !== 'root') continue;
     if (!g.enableScriptSecurity) { violation ??= u.at; continue; }
-    if (unsafePath(path, env)) {
+    if (unsafeComponent(path, env.stat) !== null) {
       if (u.trackScript !== null) {
         out.add(u.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.scriptSecurity, `Disabling track script ${u.trackScript} due to insecure`);
       } else {
@@ -304,20 +295,4 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
     out.add(violation, ConfigErrClass.SECURITY_ERROR, VALIDATE_CODES.scriptSecurity,
       'SECURITY VIOLATION - scripts are being executed but script_security not enabled.');
   }
-}
-
-/** A root script is unsafe if it or any parent directory is writable by a non-root user. */
-function unsafePath(path: string, env: ScriptEnv): boolean {
-  const parts = path.split('/').filter((p) => p !== '');
-  for (let n = parts.length; n >= 0; n--) {
-    const p = '/' + parts.slice(0, n).join('/');
-    const st = env.stat(p);
-    if (!st) continue;
-    if (st.uid !== 0 || (st.mode & 0o022) !== 0) {
-      // a sticky world-writable directory (/tmp) still lets others replace only their own files
-      if (n < parts.length && (st.mode & 0o1000) !== 0 && st.uid === 0) continue;
-      return true;
-    }
-  }
-  return false;
 }

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/common/clock.js';
-import { checkScriptOnDisk } from '../../src/notify/script-security-fs.js';
 import { ScriptRunner, vrrpInvocations } from '../../src/notify/scripts.js';
 import { nodeSpawn } from '../../src/notify/spawn-node.js';
 import { captureLogger } from '../fakes/logger.js';
@@ -122,17 +121,5 @@ describe('notify scripts, for real', () => {
     } finally {
       try { process.kill(bgPid, 'SIGKILL'); } catch { /* gone */ }
     }
-  });
-
-  it('script security reads the real file system: a root-owned path is safe, a world-writable directory is not', () => {
-    const s = script('safe.sh', 'exit 0\n');
-    const me = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-    const safe = checkScriptOnDisk(s, me, true);
-    if (me.uid === 0) expect(safe).toMatchObject({ isScript: true, run: true, needsProtection: true, insecure: false });
-    else expect(safe).toMatchObject({ isScript: true, run: true, needsProtection: false });
-    chmodSync(dir, 0o777);
-    const open = checkScriptOnDisk(s, { uid: 0, gid: 0 }, true);
-    expect(open).toMatchObject({ run: false, insecure: true, messages: [`Unsafe permissions found for script '${s}' - disabling.`] });
-    expect(checkScriptOnDisk(join(dir, 'absent.sh'), me, true)).toMatchObject({ isScript: false, run: false });
   });
 });

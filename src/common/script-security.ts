@@ -1,0 +1,56 @@
+/**
+ * Script security (semantics §10: keepalived's enable_script_security and script_user), pure:
+ * which user a script runs as, and whether a root script could be replaced by someone other
+ * than root. The host facts come in through the ScriptEnv port; config/validate.ts turns the
+ * answers into diagnostics, and daemon/ supplies the file-system adapter.
+ */
+
+/** Owner and st_mode (type and permission bits) of a path, symlinks followed. */
+export interface PathStat {
+  uid: number;
+  mode: number;
+}
+
+/** What script security needs to know about the host (a port, so the rules stay pure). */
+export interface ScriptEnv {
+  userExists(name: string): boolean;
+  /** Absolute path of a command word (PATH lookup for bare names); null = not found. */
+  resolve(cmd: string): string | null;
+  /** null = does not exist. */
+  stat(path: string): PathStat | null;
+}
+
+/** The user keepalived runs scripts as when neither the script nor script_user names one. */
+export const DEFAULT_SCRIPT_USER = 'keepalived_script';
+
+/** script_user, else keepalived_script when that user exists; null = neither (scripts run as root). */
+export function defaultScriptUser(scriptUser: string | null, env: Pick<ScriptEnv, 'userExists'>): string | null {
+  return scriptUser ?? (env.userExists(DEFAULT_SCRIPT_USER) ? DEFAULT_SCRIPT_USER : null);
+}
+
+/** The user one script runs as: its own, else the default, else root (keepalived's own user). */
+export function scriptRunAs(ownUser: string | null, defaultUser: string | null): string {
+  return ownUser ?? defaultUser ?? 'root';
+}
+
+const S_ISVTX = 0o1000;
+const GROUP_OR_OTHER_WRITE = 0o022;
+
+/**
+ * The first component of an absolute script path (the file itself, then each directory up to
+ * `/`) that a non-root user could change, so that a root script would run their code; null =
+ * safe. A sticky root-owned directory (/tmp) is fine: others may replace only their own files.
+ * A component that cannot be stat'ed is skipped (the caller has already resolved the file).
+ */
+export function unsafeComponent(path: string, stat: ScriptEnv['stat']): string | null {
+  const parts = path.split('/').filter((p) => p !== '');
+  for (let n = parts.length; n >= 0; n--) {
+    const component = '/' + parts.slice(0, n).join('/');
+    const st = stat(component);
+    if (!st) continue;
+    if (st.uid !== 0) return component;
+    const isDirectory = n < parts.length;
+    if ((st.mode & GROUP_OR_OTHER_WRITE) !== 0 && !(isDirectory && (st.mode & S_ISVTX) !== 0)) return component;
+  }
+  return null;
+}

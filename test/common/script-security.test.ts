@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { defaultScriptUser, scriptRunAs, unsafeComponent, type PathStat } from '../../src/common/script-security.js';
+
+const dir = (mode = 0o755, uid = 0): PathStat => ({ uid, mode: 0o040000 | mode });
+const file = (mode = 0o755, uid = 0): PathStat => ({ uid, mode: 0o100000 | mode });
+
+/** A root-owned /etc/ka/n.sh with the given components replaced. */
+function host(over: Record<string, PathStat | null> = {}) {
+  const entries: Record<string, PathStat | null> = { '/': dir(), '/etc': dir(), '/etc/ka': dir(), '/etc/ka/n.sh': file(), ...over };
+  return (p: string): PathStat | null => entries[p] ?? null;
+}
+const script = '/etc/ka/n.sh';
+
+describe('unsafeComponent', () => {
+  it('a root-owned script under root-owned, non-writable directories is safe', () => {
+    expect(unsafeComponent(script, host())).toBeNull();
+  });
+
+  it('names the first component, from the file upwards, that a non-root user could change', () => {
+    expect(unsafeComponent(script, host({ '/etc/ka/n.sh': file(0o755, 1000) }))).toBe('/etc/ka/n.sh'); // owned by a user
+    expect(unsafeComponent(script, host({ '/etc': dir(0o755, 1000) }))).toBe('/etc');
+    expect(unsafeComponent(script, host({ '/etc/ka/n.sh': file(0o757) }))).toBe('/etc/ka/n.sh'); // world-writable file
+    expect(unsafeComponent(script, host({ '/etc/ka': dir(0o777), '/': dir(0o777) }))).toBe('/etc/ka');
+    expect(unsafeComponent(script, host({ '/': dir(0o757) }))).toBe('/');
+    expect(unsafeComponent(script, host({ '/etc/ka': dir(0o775) }))).toBe('/etc/ka'); // group-writable
+  });
+
+  it('a sticky directory (/tmp) is fine when root owns it, not when a user does; a sticky file is not exempt', () => {
+    expect(unsafeComponent(script, host({ '/etc/ka': dir(0o1777) }))).toBeNull();
+    expect(unsafeComponent(script, host({ '/etc/ka': dir(0o1777, 1000) }))).toBe('/etc/ka');
+    expect(unsafeComponent(script, host({ '/etc/ka/n.sh': file(0o1757) }))).toBe('/etc/ka/n.sh');
+  });
+
+  it('skips components it cannot stat and folds repeated slashes', () => {
+    expect(unsafeComponent(script, host({ '/etc': null }))).toBeNull();
+    expect(unsafeComponent('//etc//ka/n.sh', host({ '/etc/ka': dir(0o777) }))).toBe('/etc/ka');
+  });
+});
+
+describe('run-as user', () => {
+  const users = (...names: string[]) => ({ userExists: (u: string) => names.includes(u) });
+
+  it('script_user wins, else keepalived_script when it exists, else none', () => {
+    expect(defaultScriptUser('nobody', users('keepalived_script'))).toBe('nobody');
+    expect(defaultScriptUser(null, users('root', 'keepalived_script'))).toBe('keepalived_script');
+    expect(defaultScriptUser(null, users('root'))).toBeNull();
+  });
+
+  it("a script's own user wins over the default; without either it runs as root", () => {
+    expect(scriptRunAs('www', 'keepalived_script')).toBe('www');
+    expect(scriptRunAs(null, 'keepalived_script')).toBe('keepalived_script');
+    expect(scriptRunAs(null, null)).toBe('root');
+  });
+});
