@@ -5,9 +5,10 @@
  * answers into diagnostics, and daemon/ supplies the file-system adapter.
  */
 
-/** Owner and st_mode (type and permission bits) of a path, symlinks followed. */
+/** Owner, group and st_mode (type and permission bits) of a path, symlinks followed. */
 export interface PathStat {
   uid: number;
+  gid: number;
   mode: number;
 }
 
@@ -34,13 +35,15 @@ export function scriptRunAs(ownUser: string | null, defaultUser: string | null):
 }
 
 const S_ISVTX = 0o1000;
-const GROUP_OR_OTHER_WRITE = 0o022;
+const S_IWGRP = 0o020;
+const S_IWOTH = 0o002;
 
 /**
  * The first component of an absolute script path (the file itself, then each directory up to
  * `/`) that a non-root user could change, so that a root script would run their code; null =
- * safe. A sticky root-owned directory (/tmp) is fine: others may replace only their own files.
- * A component that cannot be stat'ed is skipped (the caller has already resolved the file).
+ * safe. As keepalived: write access for the root group is fine, and so is a sticky root-owned
+ * directory (/tmp: others may replace only their own files). A component that cannot be
+ * stat'ed is skipped (the caller has already resolved the file).
  */
 export function unsafeComponent(path: string, stat: ScriptEnv['stat']): string | null {
   const parts = path.split('/').filter((p) => p !== '');
@@ -49,8 +52,9 @@ export function unsafeComponent(path: string, stat: ScriptEnv['stat']): string |
     const st = stat(component);
     if (!st) continue;
     if (st.uid !== 0) return component;
+    const writableByOthers = (st.gid !== 0 && (st.mode & S_IWGRP) !== 0) || (st.mode & S_IWOTH) !== 0;
     const isDirectory = n < parts.length;
-    if ((st.mode & GROUP_OR_OTHER_WRITE) !== 0 && !(isDirectory && (st.mode & S_ISVTX) !== 0)) return component;
+    if (writableByOthers && !(isDirectory && (st.mode & S_ISVTX) !== 0)) return component;
   }
   return null;
 }

@@ -151,7 +151,7 @@ export function hostScriptEnv(env: NodeJS.ProcessEnv = process.env): ScriptEnv {
       return null;
     },
     stat: (path) => {
-      try { const st = statSync(path); return { uid: st.uid, mode: st.mode }; } catch { return null; }
+      try { const st = statSync(path); return { uid: st.uid, gid: st.gid, mode: st.mode }; } catch { return null; }
     },
   };
 }

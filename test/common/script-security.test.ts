@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScriptUser, scriptRunAs, unsafeComponent, type PathStat } from '../../src/common/script-security.js';
 
-const dir = (mode = 0o755, uid = 0): PathStat => ({ uid, mode: 0o040000 | mode });
-const file = (mode = 0o755, uid = 0): PathStat => ({ uid, mode: 0o100000 | mode });
+const dir = (mode = 0o755, uid = 0, gid = 0): PathStat => ({ uid, gid, mode: 0o040000 | mode });
+const file = (mode = 0o755, uid = 0, gid = 0): PathStat => ({ uid, gid, mode: 0o100000 | mode });
 
 /** A root-owned /etc/ka/n.sh with the given components replaced. */
 function host(over: Record<string, PathStat | null> = {}) {
@@ -22,7 +22,12 @@ describe('unsafeComponent', () => {
     expect(unsafeComponent(script, host({ '/etc/ka/n.sh': file(0o757) }))).toBe('/etc/ka/n.sh'); // world-writable file
     expect(unsafeComponent(script, host({ '/etc/ka': dir(0o777), '/': dir(0o777) }))).toBe('/etc/ka');
     expect(unsafeComponent(script, host({ '/': dir(0o757) }))).toBe('/');
-    expect(unsafeComponent(script, host({ '/etc/ka': dir(0o775) }))).toBe('/etc/ka'); // group-writable
+  });
+
+  it('group write counts only for a group other than root', () => {
+    expect(unsafeComponent(script, host({ '/etc/ka': dir(0o775, 0, 50) }))).toBe('/etc/ka');
+    expect(unsafeComponent(script, host({ '/etc/ka/n.sh': file(0o775, 0, 50) }))).toBe('/etc/ka/n.sh');
+    expect(unsafeComponent(script, host({ '/etc/ka': dir(0o775), '/etc/ka/n.sh': file(0o775) }))).toBeNull();
   });
 
   it('a sticky directory (/tmp) is fine when root owns it, not when a user does; a sticky file is not exempt', () => {

@@ -11,7 +11,7 @@ function fakeHost(files: Record<string, number>, users: string[] = ['root']): Sc
   return {
     userExists: (u) => users.includes(u),
     resolve: (cmd) => (cmd.startsWith('/') ? (cmd in files ? cmd : null) : (`/usr/bin/${cmd}` in files ? `/usr/bin/${cmd}` : null)),
-    stat: (p) => (p in files ? { uid: 0, mode: files[p]! } : p === '/' || p === '/usr' || p === '/usr/bin' || p === '/etc' ? { uid: 0, mode: 0o40755 } : null),
+    stat: (p) => (p in files ? { uid: 0, gid: 0, mode: files[p]! } : p === '/' || p === '/usr' || p === '/usr/bin' || p === '/etc' ? { uid: 0, gid: 0, mode: 0o40755 } : null),
   };
 }
 
@@ -100,6 +100,12 @@ describe('validateConfig', () => {
       ]);
       expect(r.diags.find((d) => d.at.line === 12)!.cls).toBe(0);
       expect(r.exitCode).toBe(5);
+    });
+
+    it('enable_script_security: a script only root and the root group can write is safe (exit 0)', () => {
+      const conf = `global_defs {\n  enable_script_security\n  script_user root\n}\nvrrp_script chk {\n  script /usr/bin/grp\n}\n${inst('VI_1', 1, '  track_script {\n    chk\n  }\n')}`;
+      expect(loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/grp': 0o100775 }) }).diags).toEqual([]);
+      expect(diagLines(loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/grp': 0o100757 }) }))).toEqual(['6: Disabling track script chk due to insecure [KA_CONF_SCRIPT_SECURITY]']);
     });
 
     it('a tracked script that cannot be found is disabled (exit 5)', () => {
