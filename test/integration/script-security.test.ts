@@ -30,11 +30,16 @@ afterEach(() => rmSync(base, { recursive: true, force: true }));
 describe('script security on real files', () => {
   const stat = hostScriptEnv({ PATH: '/usr/bin:/bin' }).stat;
 
-  it('a root-owned 0755 tree is safe; a file owned by a user or a world-writable directory is not', () => {
+  it('a root-owned tree is safe; a file owned by a user, a directory another group or everyone may write is not', () => {
     expect(unsafeComponent(script, stat)).toBeNull();
     chownSync(script, 1000, 1000);
     expect(unsafeComponent(script, stat)).toBe(script);
     chownSync(script, 0, 0);
+    chmodSync(bin, 0o775);
+    expect(unsafeComponent(script, stat)).toBeNull(); // group root may write
+    chownSync(bin, 0, 50);
+    expect(unsafeComponent(script, stat)).toBe(bin);
+    chownSync(bin, 0, 0);
     chmodSync(bin, 0o777);
     expect(unsafeComponent(script, stat)).toBe(bin);
     chmodSync(bin, 0o1777); // sticky, like /tmp
