@@ -3,6 +3,7 @@
  * servers, and SMTP alert mails through a retrying queue. The config model has already resolved
  * each object's smtp_alert (with our decided default: VRRP mails on when mail is configured).
  */
+import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
@@ -25,9 +26,29 @@ function vrrpScripts(n: NotifyScripts): VrrpNotifyScripts {
   return { ...Object.fromEntries(entries), ...(n.deleted ? { reportDeleted: true } : {}) };
 }
 
-export function mailSettingsOf(cfg: Config): MailSettings {
+/** Reads a small secret or certificate file; null (after logging) when it cannot be read. */
+export type ReadSecret = (path: string, what: string) => string | null;
+
+export const readSecretFile = (log: Logger): ReadSecret => (path, what) => {
+  try { return readFileSync(path, 'utf8'); } catch (err) {
+    log.error({ err }, `cannot read ${what} ${path} (${err instanceof Error ? err.message : String(err)})`);
+    return null;
+  }
+};
+
+/**
+ * global_defs mail settings plus our keepalived_ts extensions (SMTP AUTH, STARTTLS). Files are
+ * read here, at start and at every reload; an unreadable password file sends without AUTH
+ * (the relay then refuses or accepts, and that is logged), never stops alerting.
+ */
+export function mailSettingsOf(cfg: Config, readSecret: ReadSecret): MailSettings {
   const g = cfg.globalDefs;
+  const x = cfg.extensions;
   const host = hostname();
+  const pass = x.smtpAuth ? (x.smtpAuth.passwordFile !== null
+    ? readSecret(x.smtpAuth.passwordFile, 'smtp_auth_password_file')?.replace(/\r?\n$/, '') ?? null
+    : x.smtpAuth.password) : null;
+  const ca = x.smtpTlsCaFile !== null ? readSecret(x.smtpTlsCaFile, 'smtp_tls_ca_file') : null;
   return withKeepalivedDefaults({
     to: g.notificationEmail,
     ...(g.notificationEmailFrom ? { from: g.notificationEmailFrom } : {}),
@@ -35,6 +56,9 @@ export function mailSettingsOf(cfg: Config): MailSettings {
     ...(g.smtpHeloName ? { helo: g.smtpHeloName } : {}),
     connectTimeoutMs: g.smtpConnectTimeoutMs,
     ...(g.routerId ? { routerId: g.routerId } : {}),
+    ...(x.smtpAuth && pass !== null ? { auth: { user: x.smtpAuth.user, pass } } : {}),
+    starttls: x.smtpStartTls,
+    tls: { rejectUnauthorized: x.smtpTlsVerify, ...(ca !== null ? { ca } : {}) },
   }, { hostname: host, user: userInfo().username });
 }
 
@@ -55,7 +79,7 @@ function serversOf(cfg: Config, ev: RealServerEvent | QuorumEvent) {
 
 export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger }): NotifyWiring {
   const log = d.log.child({ mod: 'notify' });
-  const settings = mailSettingsOf(cfg);
+  const settings = mailSettingsOf(cfg, readSecretFile(log));
   const queue = mailEnabled(settings) ? new MailQueue(createSmtpMailer(settings, log), d.clock, log) : null;
   const alertEnabled = (ev: HaEvent): boolean => {
     switch (ev.t) {

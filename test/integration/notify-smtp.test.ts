@@ -3,7 +3,7 @@
  * path the daemon uses: AlertNotifier → MailQueue → nodemailer adapter → TCP.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,14 @@ import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/common/clock.js';
 import { silentLogger } from '../../src/common/log.js';
+import { mailSettingsOf, readSecretFile } from '../../src/daemon/notify-wiring.js';
 import { composeMail } from '../../src/notify/format.js';
 import { MailQueue } from '../../src/notify/mail-queue.js';
 import { AlertNotifier } from '../../src/notify/notifier.js';
 import type { MailSettings } from '../../src/notify/settings.js';
 import { createSmtpMailer } from '../../src/notify/smtp-nodemailer.js';
 import { captureLogger } from '../fakes/logger.js';
+import { loadText } from '../config/conf-helper.js';
 
 interface Received {
   from: string | undefined;
@@ -188,9 +190,8 @@ describe('SMTP alerts against a real SMTP server', () => {
   let opensslOk = true;
   try { execFileSync('openssl', ['version'], { stdio: 'ignore', timeout: 5000 }); } catch { opensslOk = false; }
 
-  it('STARTTLS (required, certificate verified against the given CA) + AUTH PLAIN', async () => {
-    // openssl is a hard requirement of this test: a missing tool must fail loudly, never skip.
-    expect(opensslOk, 'openssl is needed to make the test certificate').toBe(true);
+  /** A relay that wants STARTTLS (self-signed certificate for 127.0.0.1) and then AUTH PLAIN alerts/s3cret. */
+  async function startTlsAuthSmtp() {
     const dir = mkdtempSync(join(tmpdir(), 'ka-notify-tls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'),
@@ -206,6 +207,13 @@ describe('SMTP alerts against a real SMTP server', () => {
         else cb(new Error('Invalid username or password'));
       },
     });
+    return { dir, cert, smtp };
+  }
+
+  it('STARTTLS (required, certificate verified against the given CA) + AUTH PLAIN', async () => {
+    // openssl is a hard requirement of this test: a missing tool must fail loudly, never skip.
+    expect(opensslOk, 'openssl is needed to make the test certificate').toBe(true);
+    const { cert, smtp } = await startTlsAuthSmtp();
     const auth = { user: 'alerts', pass: 's3cret' };
     const tlsMailer = createSmtpMailer(settingsFor(smtp.port, { auth, starttls: 'required', tls: { ca: cert } }), silentLogger);
     const untrusted = createSmtpMailer(settingsFor(smtp.port, { auth, starttls: 'required' }), silentLogger);
@@ -219,5 +227,46 @@ describe('SMTP alerts against a real SMTP server', () => {
     // Without the CA the self-signed certificate is rejected: transient (retried), never sent in clear.
     await expect(untrusted.send(m)).resolves.toMatchObject({ ok: false, permanent: false });
     expect(smtp.got).toHaveLength(1);
+  });
+
+  it('the keepalived_ts block configures AUTH and STARTTLS; password and CA come from files', async () => {
+    expect(opensslOk, 'openssl is needed to make the test certificate').toBe(true);
+    const { dir, smtp } = await startTlsAuthSmtp();
+    writeFileSync(join(dir, 'smtp.pass'), 's3cret\n', { mode: 0o600 });
+    const conf = (extra: string) => loadText(`global_defs {
+  router_id lb1
+  notification_email { ops@example.org }
+  notification_email_from keepalived@lb1.example.org
+  smtp_server 127.0.0.1 ${smtp.port}
+  smtp_connect_timeout 3
+}
+keepalived_ts {
+  smtp_auth_user alerts
+  smtp_auth_password_file ${join(dir, 'smtp.pass')}
+  smtp_starttls required
+${extra}}
+`).config;
+    const log = captureLogger();
+    const send = async (settings: MailSettings) => {
+      const mailer = createSmtpMailer(settings, log);
+      cleanups.push(() => mailer.close?.());
+      return mailer.send(composeMail({ subject: '[lb1] VRRP Instance VI_1 - Entering MASTER state', body: 'x' }, settings, { epochMs: Date.now(), offsetMin: 0 }));
+    };
+    const trusted = mailSettingsOf(conf(`  smtp_tls_ca_file ${join(dir, 'cert.pem')}\n`), readSecretFile(log));
+    expect(trusted.auth).toEqual({ user: 'alerts', pass: 's3cret' });
+    await expect(send(trusted)).resolves.toMatchObject({ ok: true });
+    expect(smtp.got).toMatchObject([{ secure: true, user: 'alerts', rcpt: ['ops@example.org'] }]);
+    // Without the CA the relay's certificate is not trusted: nothing is sent, in clear or otherwise.
+    await expect(send(mailSettingsOf(conf(''), readSecretFile(log)))).resolves.toMatchObject({ ok: false, permanent: false });
+    // smtp_tls_verify off accepts it (an operator's explicit choice).
+    await expect(send(mailSettingsOf(conf('  smtp_tls_verify off\n'), readSecretFile(log)))).resolves.toMatchObject({ ok: true });
+    expect(smtp.got).toHaveLength(2);
+    // An unreadable password file is logged and the mail goes without AUTH, which this relay refuses.
+    rmSync(join(dir, 'smtp.pass'));
+    const noPass = mailSettingsOf(conf(`  smtp_tls_ca_file ${join(dir, 'cert.pem')}\n`), readSecretFile(log));
+    expect(noPass.auth).toBeUndefined();
+    expect(log.records.some((l) => /cannot read smtp_auth_password_file/.test(l.msg))).toBe(true);
+    await expect(send(noPass)).resolves.toMatchObject({ ok: false });
+    expect(smtp.got).toHaveLength(2);
   });
 });
