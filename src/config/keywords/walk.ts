@@ -6,7 +6,7 @@
  * skipped with its whole block and one warning (keepalived cascades, §1.6).
  */
 import type { ConfNode } from '../ast.js';
-import { ConfigErrClass } from '../diagnostics.js';
+import { ConfigErrClass, type SrcLoc } from '../diagnostics.js';
 import { parseBool, parseInteger, parseTimerUs, usToMs } from '../values.js';
 import { blockEnd, type BlockLocs, Ctx, type KwDef, scriptRef, type Section } from './spec.js';
 
@@ -64,9 +64,11 @@ export function applySection<T>(nodes: readonly ConfNode[], sec: Section<T>, tar
   }
 }
 
+/** Where the first argument stands; only diagnostics need it, and argAt is computed on each read. */
+const firstArgAt = (node: ConfNode): SrcLoc => node.argAt[0] ?? node.at;
+
 function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockLocs): void {
   const raw = node.args[0];
-  const at = node.argAt[0] ?? node.at;
   switch (def.kind) {
     case 'uint':
     case 'int': {
@@ -77,6 +79,7 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
       }
       const r = parseInteger(raw, def.min, def.max);
       if (!r.ok) {
+        const at = firstArgAt(node);
         ctx.report(at, ConfigErrClass.INVALID_NUMBER, r.msg.startsWith('number') ? CODES.range : CODES.invalidNumber, r.msg);
         if (def.badMsg) ctx.error(at, CODES.invalidValue, def.badMsg(raw, t));
         def.onBad?.(t);
@@ -93,6 +96,7 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
       }
       const r = parseTimerUs(raw, def.minS, def.maxS);
       if (!r.ok) {
+        const at = firstArgAt(node);
         ctx.report(at, ConfigErrClass.INVALID_NUMBER, r.msg.startsWith('number') ? CODES.range : CODES.invalidNumber, r.msg);
         if (def.badMsg) ctx.error(at, CODES.invalidValue, def.badMsg(raw, t));
         return;
@@ -104,7 +108,7 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
       if (raw === undefined) { def.set?.(t, true, node, ctx, locs); return; }
       const b = parseBool(raw);
       if (b === null) {
-        ctx.error(at, CODES.invalidValue, def.badMsg ? def.badMsg(raw) : `Invalid value '${raw}' for ${node.keyword} specified`);
+        ctx.error(firstArgAt(node), CODES.invalidValue, def.badMsg ? def.badMsg(raw) : `Invalid value '${raw}' for ${node.keyword} specified`);
         return;
       }
       def.set?.(t, b, node, ctx, locs);
@@ -114,7 +118,7 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
       if (raw === undefined) { missingParameter(node, ctx); return; }
       const found = def.caseInsensitive ? def.values.find((v) => v.toLowerCase() === raw.toLowerCase()) : def.values.find((v) => v === raw);
       if (found === undefined) {
-        ctx.error(at, CODES.invalidValue, def.badMsg ? def.badMsg(raw, t) : `Invalid value '${raw}' for ${node.keyword}`);
+        ctx.error(firstArgAt(node), CODES.invalidValue, def.badMsg ? def.badMsg(raw, t) : `Invalid value '${raw}' for ${node.keyword}`);
         return;
       }
       def.set?.(t, found, node, ctx, locs);
