@@ -1,11 +1,11 @@
 /**
- * Five-field cron expressions (`minute hour day-of-month month day-of-week`) for our calendar
+ * Cron expressions (`[second] minute hour day-of-month month day-of-week`) for our calendar
  * extensions (report mail, maintenance windows). node-cron fires the jobs; this pure module
  * validates the config and answers what node-cron cannot: when did an expression last match
  * (is a maintenance window open right now, after a start or a reload?).
  *
- * The syntax is the common subset node-cron accepts: `*`, numbers, `a-b`, `*\/n`, `a-b/n`,
- * lists, month and weekday names, weekday 7 = Sunday. As in node-cron, a time matches when
+ * The syntax is the common subset node-cron accepts: five fields, or six with seconds first;
+ * `*`, numbers, `a-b`, `*\/n`, `a-b/n`, lists, month and weekday names, weekday 7 = Sunday. As in node-cron, a time matches when
  * every field matches (day-of-month AND day-of-week; classic cron ORs those two).
  * A property test checks the matcher against node-cron's own.
  */
@@ -13,6 +13,8 @@ import { fail, ok, type Result } from './result.js';
 
 export interface CronExpr {
   readonly source: string;
+  /** {0} for a five-field expression. */
+  readonly second: ReadonlySet<number>;
   readonly minute: ReadonlySet<number>;
   readonly hour: ReadonlySet<number>;
   readonly dayOfMonth: ReadonlySet<number>;
@@ -26,6 +28,7 @@ interface FieldSpec { name: keyof Omit<CronExpr, 'source'>; min: number; max: nu
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MAX_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const SECOND: FieldSpec = { name: 'second', min: 0, max: 59 };
 const FIELDS: readonly FieldSpec[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
@@ -36,9 +39,12 @@ const FIELDS: readonly FieldSpec[] = [
 
 export function parseCron(source: string): Result<CronExpr, string> {
   const words = source.trim().split(/\s+/).filter((w) => w !== '');
-  if (words.length !== 5) return fail(`'${source}' has ${words.length} fields; expected 5 (minute hour day-of-month month day-of-week)`);
-  const out: Partial<Record<FieldSpec['name'], Set<number>>> = {};
-  for (const [i, spec] of FIELDS.entries()) {
+  if (words.length !== 5 && words.length !== 6) {
+    return fail(`'${source}' has ${words.length} fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (second first)`);
+  }
+  const specs = words.length === 6 ? [SECOND, ...FIELDS] : FIELDS;
+  const out: Partial<Record<FieldSpec['name'], Set<number>>> = { second: new Set([0]) };
+  for (const [i, spec] of specs.entries()) {
     const r = parseField(words[i]!, spec);
     if (!r.ok) return r;
     out[spec.name] = r.value;
@@ -47,7 +53,7 @@ export function parseCron(source: string): Result<CronExpr, string> {
   if (dow.delete(7)) dow.add(0);
   // A day that no chosen month has (`30 2`) would never fire; node-cron refuses it too.
   if (![...out.month!].some((m) => [...out.dayOfMonth!].some((d) => d <= MAX_DAYS[m - 1]!))) {
-    return fail(`day ${words[2]} never occurs in month ${words[3]}`);
+    return fail(`day ${words.at(-3)} never occurs in month ${words.at(-2)}`);
   }
   return ok({ source: words.join(' '), ...(out as Record<FieldSpec['name'], Set<number>>) });
 }
@@ -83,40 +89,49 @@ function valueOf(word: string, spec: FieldSpec): number | null {
 }
 
 /** Wall-clock fields of an instant in a time zone (undefined = the process's local zone). */
-export interface WallTime { minute: number; hour: number; day: number; month: number; weekday: number }
+export interface WallTime { second: number; minute: number; hour: number; day: number; month: number; weekday: number }
 
 export type WallClock = (t: Date) => WallTime;
 
 export const localWallClock: WallClock = (t) =>
-  ({ minute: t.getMinutes(), hour: t.getHours(), day: t.getDate(), month: t.getMonth() + 1, weekday: t.getDay() });
+  ({ second: t.getSeconds(), minute: t.getMinutes(), hour: t.getHours(), day: t.getDate(), month: t.getMonth() + 1, weekday: t.getDay() });
 
 /** A wall clock for an IANA zone (one Intl formatter, reused). Throws RangeError on an unknown zone. */
 export function zoneWallClock(timeZone: string): WallClock {
   const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', minute: 'numeric', hour: 'numeric', day: 'numeric', month: 'numeric', weekday: 'short',
+    timeZone, hourCycle: 'h23', second: 'numeric', minute: 'numeric', hour: 'numeric', day: 'numeric', month: 'numeric', weekday: 'short',
   });
   return (t) => {
     const p: Record<string, string> = {};
     for (const { type, value } of fmt.formatToParts(t)) p[type] = value;
-    return { minute: Number(p.minute), hour: Number(p.hour), day: Number(p.day), month: Number(p.month), weekday: DAYS.indexOf(p.weekday!.toLowerCase()) };
+    return { second: Number(p.second), minute: Number(p.minute), hour: Number(p.hour), day: Number(p.day), month: Number(p.month), weekday: DAYS.indexOf(p.weekday!.toLowerCase()) };
   };
 }
 
 export function cronMatches(e: CronExpr, w: WallTime): boolean {
+  return e.second.has(w.second) && matchesMinute(e, w);
+}
+
+function matchesMinute(e: CronExpr, w: WallTime): boolean {
   return e.minute.has(w.minute) && e.hour.has(w.hour) && e.dayOfMonth.has(w.day) && e.month.has(w.month) && e.dayOfWeek.has(w.weekday);
 }
 
 const MINUTE = 60_000;
 
 /**
- * The latest minute in (now - lookbackMs, now] at which `e` matches, or null. Whole minutes are
- * stepped, so the cost is lookback/1 min wall-clock conversions (about 10 ms for a week).
+ * The latest second in (now - lookbackMs, now] at which `e` matches, or null. Whole minutes are
+ * stepped (one wall-clock conversion each, about 10 ms for a week) and the matching second is
+ * picked inside the minute.
  */
 export function lastMatch(e: CronExpr, now: Date, lookbackMs: number, wall: WallClock = localWallClock): Date | null {
-  const start = Math.floor(now.getTime() / MINUTE) * MINUTE;
-  for (let t = start; t > now.getTime() - lookbackMs; t -= MINUTE) {
-    const d = new Date(t);
-    if (cronMatches(e, wall(d))) return d;
+  const nowMs = Math.floor(now.getTime() / 1000) * 1000;
+  const seconds = [...e.second].sort((a, b) => b - a);
+  for (let minute = Math.floor(nowMs / MINUTE) * MINUTE; minute > nowMs - lookbackMs - MINUTE; minute -= MINUTE) {
+    if (!matchesMinute(e, wall(new Date(minute)))) continue;
+    for (const sec of seconds) {
+      const t = minute + sec * 1000;
+      if (t <= nowMs && t > now.getTime() - lookbackMs) return new Date(t);
+    }
   }
   return null;
 }

@@ -69,7 +69,7 @@ describe('keepalived_ts block', () => {
       "10: metrics_listen port '70000' is invalid [KA_CONF_INVALID_VALUE]",
       "11: cron_timezone 'Mars/Olympus' is not a known time zone [KA_CONF_INVALID_VALUE]",
       "12: Invalid value 'sometimes' for smtp_starttls [KA_CONF_INVALID_VALUE]",
-      "13: report_mail: invalid cron expression '0 8 * *' has 4 fields; expected 5 (minute hour day-of-month month day-of-week) [KA_CONF_INVALID_VALUE]",
+      "13: report_mail: invalid cron expression '0 8 * *' has 4 fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (second first) [KA_CONF_INVALID_VALUE]",
       "15: start: invalid cron expression minute '61': values are 0-59 [KA_CONF_INVALID_VALUE]",
       '14: maintenance_window half needs both start and end - ignoring it [KA_CONF_INVALID_VALUE]',
       "22: maintenance_window real_server port 'http' is invalid [KA_CONF_INVALID_VALUE]",
