@@ -1,0 +1,63 @@
+/**
+ * bin/keepalived-ts picks dist/daemon/cli.bundle.js over dist/daemon/cli.js unless the bundle is
+ * missing, older than cli.js (a tsc-only rebuild left it stale) or KEEPALIVED_TS_NO_BUNDLE is set.
+ * Checked on a copy of the launcher next to two stub CLIs that say which one ran.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../src/daemon/lab.js';
+
+let root = '';
+const stub = (name: string): string => `export async function main(argv) { process.stdout.write('${name} ' + argv.join(' ')); return 3; }\n`;
+
+function writeStubs(bundleAgeS: number | null): void {
+  const daemon = join(root, 'dist', 'daemon');
+  mkdirSync(daemon, { recursive: true });
+  writeFileSync(join(daemon, 'cli.js'), stub('modules'));
+  const now = Date.now() / 1000;
+  utimesSync(join(daemon, 'cli.js'), now - 10, now - 10);
+  if (bundleAgeS !== null) {
+    writeFileSync(join(daemon, 'cli.bundle.js'), stub('bundle'));
+    utimesSync(join(daemon, 'cli.bundle.js'), now - 10 + bundleAgeS, now - 10 + bundleAgeS);
+  }
+}
+
+function run(env: Record<string, string> = {}): { out: string; status: number | null } {
+  const { KEEPALIVED_TS_NO_BUNDLE: _drop, ...base } = process.env;
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'keepalived-ts'), '-t', '-f', 'x.conf'], { encoding: 'utf8', timeout: 20_000, env: { ...base, ...env } });
+  return { out: r.stdout, status: r.status };
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), `kts-launcher-${process.pid}-`));
+  mkdirSync(join(root, 'bin'));
+  copyFileSync(join(REPO_ROOT, 'bin', 'keepalived-ts'), join(root, 'bin', 'keepalived-ts'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('bin/keepalived-ts', () => {
+  it('runs the bundle when it is at least as new as cli.js, passing the arguments and exit code', () => {
+    writeStubs(0);
+    expect(run()).toEqual({ out: 'bundle -t -f x.conf', status: 3 });
+    writeStubs(5);
+    expect(run()).toEqual({ out: 'bundle -t -f x.conf', status: 3 });
+  });
+
+  it('falls back to the separate modules when the bundle is stale or missing', () => {
+    writeStubs(-5);
+    expect(run()).toEqual({ out: 'modules -t -f x.conf', status: 3 });
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    copyFileSync(join(REPO_ROOT, 'bin', 'keepalived-ts'), join(root, 'bin', 'keepalived-ts'));
+    writeStubs(null);
+    expect(run()).toEqual({ out: 'modules -t -f x.conf', status: 3 });
+  });
+
+  it('uses the separate modules when KEEPALIVED_TS_NO_BUNDLE is set', () => {
+    writeStubs(5);
+    expect(run({ KEEPALIVED_TS_NO_BUNDLE: '1' })).toEqual({ out: 'modules -t -f x.conf', status: 3 });
+  });
+});
