@@ -5,11 +5,11 @@
  * the whole group.
  */
 import { spawn } from 'node:child_process';
-import type { MiscProbeSpec, Probe, ProbeResult } from './types.js';
+import type { MiscProbeSpec, ProbeResult } from './types.js';
 
 export interface MiscOptions {
-  /** Base environment (default process.env); the loader variables keepalived unsets are removed. */
-  env?: NodeJS.ProcessEnv;
+  /** Base environment, handed in by daemon/ (the only module that reads process.env); the loader variables keepalived unsets are removed. */
+  env: Readonly<Record<string, string | undefined>>;
   /** After SIGTERM to the group on timeout, SIGKILL follows this much later (default 1 s). */
   killGraceMs?: number;
 }
@@ -26,16 +26,12 @@ export function interpretExit(code: number | null, signal: string | null, dynami
   return { ok: false, reason: `exit ${code}` };
 }
 
-export function miscProbe(spec: MiscProbeSpec, opts: MiscOptions = {}): Probe {
-  return (signal) => runMiscCheck(spec, signal, opts);
-}
-
-export function runMiscCheck(spec: MiscProbeSpec, signal?: AbortSignal, opts: MiscOptions = {}): Promise<ProbeResult> {
+export function runMiscCheck(spec: MiscProbeSpec, signal: AbortSignal | undefined, opts: MiscOptions): Promise<ProbeResult> {
   return new Promise<ProbeResult>((resolve) => {
     const [cmd, ...args] = spec.argv;
     if (cmd === undefined || cmd === '') return resolve({ ok: false, reason: 'empty misc_path' });
     if (signal?.aborted) return resolve({ ok: false, reason: 'aborted' });
-    const env = { ...(opts.env ?? process.env) };
+    const env = { ...opts.env };
     for (const k of UNSAFE_ENV) delete env[k];
     let settled = false;
     let exited = false;

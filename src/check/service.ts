@@ -16,7 +16,7 @@ import { runUdpCheck } from './udp.js';
 import { endpointKey, type Probe, type ProbeSpec, type VirtualServerCfg } from './types.js';
 import { desiredDests, omegaShutdownEvents, type DesiredDest, type HealthEvent } from './virtualserver.js';
 
-export function defaultProbe(spec: ProbeSpec, misc: MiscOptions = {}): Probe {
+export function defaultProbe(spec: ProbeSpec, misc: MiscOptions): Probe {
   switch (spec.kind) {
     case 'TCP_CHECK':
       return (signal) => tcpConnect(spec, signal);
@@ -38,6 +38,8 @@ export function defaultProbe(spec: ProbeSpec, misc: MiscOptions = {}): Probe {
 export interface HealthServiceOptions {
   clock?: Clock;
   makeProbe?: (spec: ProbeSpec) => Probe;
+  /** Base environment of MISC_CHECK scripts when makeProbe is not given (daemon/ passes its own); default none. */
+  env?: MiscOptions['env'];
   /** Pool events in the order they happen (rs-down before the quorum-down it causes). */
   onEvent?: (e: HealthEvent) => void;
   /** Called with a virtual server's full desired destination list whenever it changes. */
@@ -62,7 +64,7 @@ export class HealthService {
     this.model = buildHealth(cfgs);
     this.runner = new CheckRunner(this.model.checkers, {
       clock: opts.clock ?? systemClock,
-      makeProbe: opts.makeProbe ?? ((s) => defaultProbe(s)),
+      makeProbe: opts.makeProbe ?? ((s) => defaultProbe(s, { env: opts.env ?? {} })),
       onReport: (r) => this.onReport(r),
       log: this.log,
       ...(opts.maxConcurrent !== undefined ? { maxConcurrent: opts.maxConcurrent } : {}),

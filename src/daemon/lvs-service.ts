@@ -41,7 +41,7 @@ export class LvsService {
     const pools = poolsOf(cfg);
     for (const p of pools) this.pools.set(p.check.key, p.vs);
     this.health = new HealthService(pools.map((p) => p.check), {
-      clock: d.clock, log: this.log,
+      clock: d.clock, log: this.log, env: process.env,
       onEvent: (e) => this.onHealth(e),
       onDesired: (k, dests) => { this.desired.set(k, dests); this.schedule(); },
       onReport: (r) => { this.reports.set(r.key, r); },

@@ -14,7 +14,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('defaultProbe', () => {
   it('HTTP_GET fetches only the url the runner asks for (keepalived walks them one per attempt)', async () => {
-    const probe = defaultProbe({ kind: 'HTTP_GET', connectIp: '127.0.0.1', connectPort: port, connectTimeoutMs: 2_000, urls: [{ path: '/a' }, { path: '/b' }] });
+    const probe = defaultProbe({ kind: 'HTTP_GET', connectIp: '127.0.0.1', connectPort: port, connectTimeoutMs: 2_000, urls: [{ path: '/a' }, { path: '/b' }] }, { env: {} });
     const r = await probe(new AbortController().signal, { url: 1 });
     expect(r.ok).toBe(true);
     expect(requested).toEqual(['/b']);

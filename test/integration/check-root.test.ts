@@ -22,7 +22,7 @@ describe('MISC_CHECK as script_user', () => {
     const p = join(dir, 'id.sh');
     writeFileSync(p, `#!/bin/sh\necho "$(id -u) $(id -g)" > ${out}\n`);
     chmodSync(p, 0o755);
-    const r = await runMiscCheck({ kind: 'MISC_CHECK', argv: [p], timeoutMs: 3000, dynamic: false, runAs: { uid: 65534, gid: 65534 } });
+    const r = await runMiscCheck({ kind: 'MISC_CHECK', argv: [p], timeoutMs: 3000, dynamic: false, runAs: { uid: 65534, gid: 65534 } }, undefined, { env: { PATH: '/usr/bin:/bin' } });
     expect(r).toEqual({ ok: true, reason: 'exit 0' });
     expect(readFileSync(out, 'utf8').trim()).toBe('65534 65534');
   });
