@@ -12,6 +12,7 @@ import { loadConfig, type LoadResult } from '../config/load.js';
 import type { ScriptEnv } from '../config/validate.js';
 import type { ConfigSource } from '../config/ast.js';
 import { fsConfigSource } from './config-source.js';
+import { parseMetricsListen, type MetricsListen } from './metrics-listen.js';
 
 export const DEFAULT_CONFIG = '/etc/keepalived/keepalived.conf';
 
@@ -32,6 +33,8 @@ export interface CliOptions {
   pidFile: string | null;
   /** --status-socket PATH (our extension). */
   statusSocket: string | null;
+  /** --metrics-listen [ADDR:]PORT (our extension): overrides keepalived_ts { metrics_listen }. */
+  metricsListen: MetricsListen | null;
   /** --signum=NAME: print the signal number for NAME (STOP, RELOAD, DATA, STATS, JSON) and exit. */
   signum: string | null;
   /** keepalived options we accept but do not act on yet. */
@@ -65,6 +68,9 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
   -D, --log-detail             Detailed (debug) logging
   -p, --pid=FILE               Write the daemon's pid to FILE
       --status-socket=PATH     Unix socket for "keepalived-ts status" (default /run/keepalived-ts.sock)
+      --metrics-listen=[ADDR:]PORT
+                               Serve Prometheus metrics on http://ADDR:PORT/metrics (ADDR defaults to
+                               127.0.0.1, IPv6 as [::1]); overrides keepalived_ts { metrics_listen }
       --signum=NAME            Print the signal number for STOP, RELOAD, DATA, STATS or JSON and exit
 Accepted for compatibility, not acted on yet:
   -P --vrrp  -C --check  -B --no_bfd  --all  -n --dont-fork
@@ -78,7 +84,7 @@ Accepted for compatibility, not acted on yet:
 export type ParseResult = { ok: true; opts: CliOptions } | { ok: false; error: string };
 
 export function parseArgs(argv: readonly string[]): ParseResult {
-  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false, pidFile: null, statusSocket: null, signum: null, ignored: [] };
+  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false, pidFile: null, statusSocket: null, metricsListen: null, signum: null, ignored: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -104,6 +110,14 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         const v = value();
         if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
         opts.statusSocket = v;
+        break;
+      }
+      case '--metrics-listen': {
+        const v = value();
+        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
+        const listen = parseMetricsListen(v);
+        if (!listen) return { ok: false, error: `option '${name}' wants [ADDR:]PORT (e.g. 9650, 127.0.0.1:9650, [::1]:9650), not '${v}'` };
+        opts.metricsListen = listen;
         break;
       }
       case '-p': case '--pid': {
@@ -248,5 +262,6 @@ export async function main(argv: string[]): Promise<number> {
   return runDaemon({
     configPath: o.file, configId: o.configId ?? shortHostname(), allConfig: o.allConfig,
     logConsole: o.logConsole, logDetail: o.logDetail, pidFile: o.pidFile, statusSocket: o.statusSocket,
+    metricsListen: o.metricsListen,
   });
 }

@@ -19,6 +19,9 @@ import { SyncDaemonFollower } from './lvs-sync-daemon.js';
 import { createRootLogger } from './logger.js';
 import { wireNotify } from './notify-wiring.js';
 import { installDumpSignals } from './dump-files.js';
+import { MailTally } from './metrics.js';
+import type { MetricsListen } from './metrics-listen.js';
+import { MetricsEndpoint } from './metrics-server.js';
 import { takeSnapshot, type DaemonSnapshot } from './snapshot.js';
 import { DEFAULT_STATUS_SOCKET, StatusServer } from './status-server.js';
 import { Teardown } from './teardown.js';
@@ -33,6 +36,8 @@ export interface DaemonOptions {
   pidFile: string | null;
   /** Status socket for `keepalived-ts status` (default /run/keepalived-ts.sock). */
   statusSocket?: string | null | undefined;
+  /** --metrics-listen: overrides the config's keepalived_ts { metrics_listen }. */
+  metricsListen?: MetricsListen | null | undefined;
 }
 
 /** Bound on the whole graceful stop (priority-0 adverts, VIP removal, mail drain). */
@@ -77,6 +82,8 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     // Swapped on reload; callbacks read the current one.
     let notify = wireNotify(config, { clock, log });
     teardown.own('mail queue', () => notify.queue?.drain(2_000));
+    const mailTally = new MailTally();
+    mailTally.track(notify.queue);
     const needsIpvs = config.virtualServers.length > 0 || config.globalDefs.lvsSyncDaemon !== null;
     const ipvs = needsIpvs
       ? await IpvsClient.dial({ clock, log }).catch((err: unknown) => {
@@ -121,6 +128,10 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
       return null;
     });
     if (status) teardown.own('status socket', () => status.close());
+    const metrics = new MetricsEndpoint({ snapshot, mail: () => mailTally.stats() }, log);
+    const metricsListen = (c: Config) => o.metricsListen ?? c.extensions.metrics;
+    await metrics.apply(metricsListen(config));
+    teardown.own('metrics endpoint', () => metrics.close());
     log.info({ instances: config.vrrpInstances.length, virtualServers: config.virtualServers.length }, 'keepalived-ts started');
     const reload = async (): Promise<boolean> => {
       log.info(`Reloading configuration ${o.configPath}`);
@@ -131,15 +142,21 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
       }
       const oldNotify = notify;
       notify = wireNotify(next, { clock, log });
+      mailTally.track(notify.queue);
       void oldNotify.queue?.drain(30_000);
       await vrrp.reload(next);
       if (lvs) lvs.reload(next);
       else if (next.virtualServers.length > 0) log.warn('virtual servers added by a reload start with the next restart');
       config = next;
+      await metrics.apply(metricsListen(next));
       log.info('Configuration reloaded');
       return true;
     };
-    return { get config() { return config!; }, vrrp, reload, snapshot, stop: () => teardown.runReverse(log) };
+    const countedReload = () => reload().then(
+      (ok) => { metrics.recordReload(ok); return ok; },
+      (err: unknown) => { metrics.recordReload(false); throw err; },
+    );
+    return { get config() { return config!; }, vrrp, reload: countedReload, snapshot, stop: () => teardown.runReverse(log) };
   } catch (err) {
     await teardown.runReverse(log);
     throw err;

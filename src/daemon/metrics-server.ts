@@ -5,29 +5,11 @@
  * and bounded so a slow or hostile client cannot hold the event loop that runs VRRP.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../common/log.js';
+import { formatListen, isLoopback, sameListen, type MetricsListen } from './metrics-listen.js';
 import { createMetricsRegistry, type MetricsSources } from './metrics.js';
-
-export interface MetricsListen { address: string; port: number }
-
-export const DEFAULT_METRICS_ADDRESS = '127.0.0.1';
-
-/** `[ADDR:]PORT` with IPv6 in brackets (`9650`, `0.0.0.0:9650`, `[::1]:9650`); null when malformed. */
-export function parseMetricsListen(text: string): MetricsListen | null {
-  const m = /^(?:(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):)?(\d{1,5})$/.exec(text.trim());
-  if (!m) return null;
-  const address = m[1] ?? m[2] ?? DEFAULT_METRICS_ADDRESS;
-  const port = Number(m[3]);
-  if (isIP(address) === 0 || port < 1 || port > 65_535) return null;
-  return { address, port };
-}
-
-export const isLoopback = (address: string): boolean => /^127\./.test(address) || address === '::1' || /^::ffff:127\./i.test(address);
-
-const sameListen = (a: MetricsListen | null, b: MetricsListen | null): boolean =>
-  a === b || (a !== null && b !== null && a.address === b.address && a.port === b.port);
 
 export class MetricsServer {
   private readonly sockets = new Set<Socket>();
@@ -105,9 +87,9 @@ export class MetricsEndpoint {
     this.registry ??= createMetricsRegistry({ ...this.sources, reloads: () => this.reloads });
     try {
       this.server = await MetricsServer.start(at, this.registry, this.log);
-      this.log.info(`metrics endpoint listening on ${fmt(at)}/metrics`);
+      this.log.info(`metrics endpoint listening on ${formatListen(at)}/metrics`);
     } catch (err) {
-      this.log.error({ err }, `metrics endpoint not available on ${fmt(at)} (${err instanceof Error ? err.message : String(err)})`);
+      this.log.error({ err }, `metrics endpoint not available on ${formatListen(at)} (${err instanceof Error ? err.message : String(err)})`);
     }
   }
 
@@ -117,5 +99,3 @@ export class MetricsEndpoint {
     if (s) await s.close();
   }
 }
-
-const fmt = (at: MetricsListen): string => (isIP(at.address) === 6 ? `[${at.address}]:${at.port}` : `${at.address}:${at.port}`);

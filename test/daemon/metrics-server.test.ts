@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MetricsEndpoint, isLoopback, parseMetricsListen } from '../../src/daemon/metrics-server.js';
+import { MetricsEndpoint } from '../../src/daemon/metrics-server.js';
 import type { DaemonSnapshot } from '../../src/daemon/snapshot.js';
 import { captureLogger } from '../fakes/logger.js';
 import { capturedState } from './fixtures-snapshot.js';
@@ -26,22 +26,6 @@ function endpoint(snapshot: () => DaemonSnapshot = capturedState) {
   endpoints.push(e);
   return { e, log };
 }
-
-describe('parseMetricsListen', () => {
-  it('takes [ADDR:]PORT, IPv6 in brackets, defaulting to 127.0.0.1', () => {
-    expect(parseMetricsListen('9650')).toEqual({ address: '127.0.0.1', port: 9650 });
-    expect(parseMetricsListen('0.0.0.0:9650')).toEqual({ address: '0.0.0.0', port: 9650 });
-    expect(parseMetricsListen('[::1]:9650')).toEqual({ address: '::1', port: 9650 });
-    for (const bad of ['', 'abc', '0', '65536', '::1:9650', '1.2.3:80', '10.0.0.1:', 'host:80', '[1.2.3.4.5]:80']) {
-      expect(parseMetricsListen(bad), bad).toBeNull();
-    }
-  });
-
-  it('knows loopback addresses', () => {
-    expect(['127.0.0.1', '127.1.2.3', '::1'].every(isLoopback)).toBe(true);
-    expect(['0.0.0.0', '10.0.0.1', '::'].some(isLoopback)).toBe(false);
-  });
-});
 
 describe('MetricsEndpoint', () => {
   it('serves GET /metrics in the text format, 404 for anything else', async () => {
