@@ -17,7 +17,8 @@ interface RsActivity { vs: VsIdentity; rs: RsIdentity; downs: number; ups: numbe
 /** What the report says about now (the daemon maps its status snapshot to this). */
 export interface ReportState {
   instances: { name: string; state: string; priority: number }[];
-  realServers: { vs: VsIdentity; rs: RsIdentity; up: boolean; weight: number; drained?: boolean }[];
+  /** `label` names the real server and its virtual server, as the status command does. */
+  realServers: { label: string; up: boolean; weight: number; drained?: boolean }[];
 }
 
 export class ActivityLog {
@@ -70,7 +71,7 @@ function formatReport(p: Period, state: ReportState, routerId: string, fmtTime: 
   lines.push('', 'Now:');
   for (const i of state.instances) lines.push(`  VRRP instance ${i.name}: ${i.state}, priority ${i.priority}`);
   for (const r of state.realServers) {
-    lines.push(`  ${formatRs(r.rs, r.vs)} in ${formatVs(r.vs)}: ${r.up ? 'UP' : 'DOWN'}, weight ${r.weight}${r.drained ? ' (maintenance window)' : ''}`);
+    lines.push(`  ${r.label}: ${r.up ? 'UP' : 'DOWN'}, weight ${r.weight}${r.drained ? ' (maintenance window)' : ''}`);
   }
   if (state.instances.length === 0 && state.realServers.length === 0) lines.push('  nothing configured');
   const subject = `[${routerId}] keepalived-ts report: ${p.transitions.length + p.dropped} VRRP transitions, ${changed} real-server changes` +

@@ -10,7 +10,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const now: ReportState = {
   instances: [{ name: 'VI_1', state: 'MASTER', priority: 100 }],
-  realServers: [{ vs, rs: { ip: '10.0.0.11', port: 80 }, up: true, weight: 0, drained: true }, { vs, rs: { ip: '10.0.0.12', port: 80 }, up: false, weight: 1 }],
+  realServers: [{ label: '10.0.0.11:80 in TCP 10.0.0.100:80', up: true, weight: 0, drained: true }, { label: '10.0.0.12:80 in TCP 10.0.0.100:80', up: false, weight: 1 }],
 };
 
 describe('ActivityLog', () => {
@@ -37,8 +37,8 @@ describe('ActivityLog', () => {
       '',
       'Now:',
       '  VRRP instance VI_1: MASTER, priority 100',
-      '  [10.0.0.11]:tcp:80 in [10.0.0.100]:tcp:80: UP, weight 0 (maintenance window)',
-      '  [10.0.0.12]:tcp:80 in [10.0.0.100]:tcp:80: DOWN, weight 1',
+      '  10.0.0.11:80 in TCP 10.0.0.100:80: UP, weight 0 (maintenance window)',
+      '  10.0.0.12:80 in TCP 10.0.0.100:80: DOWN, weight 1',
     ]);
   });
 
