@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry, MailTally } from '../../src/daemon/metrics.js';
 import type { DaemonSnapshot } from '../../src/daemon/snapshot.js';
@@ -127,5 +128,15 @@ describe('MailTally', () => {
     tally.track(null);
     tally.track({ stats: () => b });
     expect(tally.stats()).toEqual({ queued: 2, sent: 4, dropped: 1, rejected: 1, retries: 2 });
+  });
+});
+
+describe('README', () => {
+  it('lists every keepalived_ts_* metric', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const registry = createMetricsRegistry({ snapshot: capturedState, mail: () => null, reloads: () => ({ ok: 0, failed: 0 }) }, { defaultMetrics: false });
+    const names = (await registry.getMetricsAsJSON()).map((m) => m.name);
+    expect(names.length).toBeGreaterThan(20);
+    expect(names.filter((n) => !readme.includes(`\`${n}\``))).toEqual([]);
   });
 });
