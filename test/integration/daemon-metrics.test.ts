@@ -4,9 +4,10 @@
  * BACKUP after a reload hands mastership over, then FAULT on link down), and moved by a reload.
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDirectorPrerequisites, startDirector, vrrpConf, waitForVip, type Director } from './helpers/directors.js';
-import { createLab, until, type Lab } from './helpers/netns.js';
+import { createLab, REPO_ROOT, until, type Lab } from './helpers/netns.js';
 
 const VIP = '10.99.0.200';
 const PORT = 19650;
@@ -35,8 +36,12 @@ const stateSoon = (ns: string, port: number, want: number, timeoutMs: number) =>
 beforeAll(async () => {
   requireDirectorPrerequisites(['kts']);
   lab = await createLab('metrics', {
-    namespaces: ['d1', 'd2'],
-    bridge: [{ ns: 'd1', ifname: 'eth0', addrs: ['10.99.0.11/24'] }, { ns: 'd2', ifname: 'eth0', addrs: ['10.99.0.12/24'] }],
+    namespaces: ['d1', 'd2', 'd3'],
+    bridge: [
+      { ns: 'd1', ifname: 'eth0', addrs: ['10.99.0.11/24'] },
+      { ns: 'd2', ifname: 'eth0', addrs: ['10.99.0.12/24'] },
+      { ns: 'd3', ifname: 'eth0', addrs: ['10.99.0.13/24'] },
+    ],
   });
   master = startDirector(lab, 'd1', 'kts', withMetrics(vrrpConf({ state: 'MASTER', priority: 150, vip: `${VIP}/24` }), PORT));
   backup = startDirector(lab, 'd2', 'kts', vrrpConf({ state: 'BACKUP', priority: 100, vip: `${VIP}/24` }));
@@ -64,6 +69,17 @@ describe('metrics endpoint of running directors', () => {
     const listening = await lab.exec('d2', ['ss', '-Htln'], { timeoutMs: 5_000 });
     expect(listening.stdout.trim()).toBe('');
     expect(await scrape('d2', PORT)).toBeNull();
+  });
+
+  it('--metrics-listen overrides metrics_listen', async () => {
+    // A director of its own (vrid 60) whose file says one port and whose command line another.
+    const conf = join(lab.dir, 'd3-flag.conf');
+    writeFileSync(conf, withMetrics(vrrpConf({ state: 'MASTER', priority: 100, vrid: 60, vip: '10.99.0.210/24' }), MOVED_PORT + 1));
+    lab.spawn('d3', [process.execPath, join(REPO_ROOT, 'bin', 'keepalived-ts'), '-f', conf, '-l', '--status-socket', join(lab.dir, 'd3.sock'),
+      '--metrics-listen', `127.0.0.1:${MOVED_PORT + 2}`]);
+    const text = await until(async () => (await scrape('d3', MOVED_PORT + 2)) ?? undefined, 10_000, 'the flag\'s port in d3');
+    expect(text).toMatch(/^keepalived_ts_vrrp_state\{iname="VI_1",intf="eth0",vrid="60"\} \d$/m);
+    expect(await scrape('d3', MOVED_PORT + 1)).toBeNull();
   });
 
   it('a reload that lowers the priority shows BACKUP on the new port, counts the reload and frees the old port', async () => {
