@@ -32,6 +32,8 @@ export class LvsService {
   private readonly reports = new Map<string, CheckerReport>();
   private applying: Promise<void> = Promise.resolve();
   private pending = false;
+  /** `addr:port` of real servers a maintenance window drains (weight 0, connections stay). */
+  private drainedSet: ReadonlySet<string> = new Set();
   private readonly health: HealthService;
   private readonly log: Logger;
 
@@ -60,6 +62,21 @@ export class LvsService {
 
   /** The last result of every checker, by checker key (for status and dumps). */
   get lastChecks(): ReadonlyMap<string, CheckerReport> { return this.reports; }
+
+  /** Real servers in an open maintenance window (`addr:port`, canonical address). */
+  get drained(): ReadonlySet<string> { return this.drainedSet; }
+
+  /**
+   * Maintenance windows: these real servers keep their health and stay in the table with weight
+   * 0, so IPVS sends them no new connections while existing ones finish. A sorry server is
+   * never drained.
+   */
+  setDrained(keys: ReadonlySet<string>): void {
+    const same = keys.size === this.drainedSet.size && [...keys].every((k) => this.drainedSet.has(k));
+    if (same) return;
+    this.drainedSet = new Set(keys);
+    this.schedule();
+  }
 
   /** SIGHUP: unchanged checkers keep their health (HealthService.reconfigure), then the table is synced. */
   reload(next: Config): void {
@@ -95,7 +112,10 @@ export class LvsService {
     this.pending = true;
     this.applying = this.applying.then(async () => {
       this.pending = false;
-      const table = desiredIpvsTable(this.cfg.virtualServers, this.cfg.virtualServerGroups, (vs) => this.desired.get(vsKey(vs)) ?? []);
+      const drained = this.drainedSet;
+      const destsOf = (vs: VirtualServer) => (this.desired.get(vsKey(vs)) ?? [])
+        .map((d) => (!d.sorry && drained.has(`${d.addr}:${d.port}`) ? { ...d, weight: 0 } : d));
+      const table = desiredIpvsTable(this.cfg.virtualServers, this.cfg.virtualServerGroups, destsOf);
       await sync.sync(table).catch((err: unknown) => this.log.error({ err }, 'IPVS update failed; will retry on the next change'));
     });
   }

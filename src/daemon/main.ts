@@ -25,6 +25,8 @@ import { MetricsEndpoint } from './metrics-server.js';
 import { takeSnapshot, type DaemonSnapshot } from './snapshot.js';
 import { DEFAULT_STATUS_SOCKET, StatusServer } from './status-server.js';
 import { Teardown } from './teardown.js';
+import { CalendarJobs, nodeCronPort, reportStateOf } from './calendar.js';
+import type { HaEvent } from '../notify/events.js';
 import { VrrpService } from './vrrp-service.js';
 
 export interface DaemonOptions {
@@ -84,6 +86,18 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     teardown.own('mail queue', () => notify.queue?.drain(2_000));
     const mailTally = new MailTally();
     mailTally.track(notify.queue);
+    let lvs: LvsService | null = null;
+    let drained: ReadonlySet<string> = new Set();
+    const calendar = new CalendarJobs(config.extensions, {
+      cron: nodeCronPort(log), now: Date.now, log: log.child({ mod: 'calendar' }),
+      drain: (keys) => { drained = keys; lvs?.setDrained(keys); },
+      sendReport: (c) => notify.sendMail(c),
+      reportState: () => reportStateOf(snapshot(), drained),
+      routerId: () => notify.settings.routerId,
+    });
+    teardown.own('calendar jobs', () => calendar.stop());
+    // Every HA event feeds the report as well as mails and scripts.
+    const onHaEvent = (ev: HaEvent): void => { calendar.record(ev); void notify.handle(ev); };
     const needsIpvs = config.virtualServers.length > 0 || config.globalDefs.lvsSyncDaemon !== null;
     const ipvs = needsIpvs
       ? await IpvsClient.dial({ clock, log }).catch((err: unknown) => {
@@ -104,9 +118,9 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
       native, rtnl, clock, log,
       onStateChange: (ev) => {
         if (syncDaemon && ev.name === lsd?.instance) void syncDaemon.onInstanceState(ev.to);
-        void notify.handle(ev);
+        onHaEvent(ev);
       },
-      onGroupStateChange: (ev) => void notify.handle(ev),
+      onGroupStateChange: onHaEvent,
       runScript: async (argv, timeoutMs) => {
         const r = await notify.runner.run(argv, { timeoutMs });
         return r.kind === 'exit' && r.code === 0;
@@ -115,9 +129,9 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     teardown.own('vrrp', () => vrrp.stop());
     const monitor = await openRtnlMonitor({ clock, log, onEvent: (e) => vrrp.onLinkEvent(e) });
     teardown.own('rtnetlink monitor', () => monitor.close());
-    let lvs: LvsService | null = null;
     if (config.virtualServers.length > 0) {
-      lvs = new LvsService(config, { clock, log, ipvs, onEvent: (ev) => void notify.handle(ev) });
+      lvs = new LvsService(config, { clock, log, ipvs, onEvent: onHaEvent });
+      lvs.setDrained(drained); // a window open at start drains from the first table on
       await lvs.start();
       const running = lvs;
       teardown.own('lvs', () => running.stop());
@@ -148,6 +162,7 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
       if (lvs) lvs.reload(next);
       else if (next.virtualServers.length > 0) log.warn('virtual servers added by a reload start with the next restart');
       config = next;
+      calendar.configure(next.extensions);
       await metrics.apply(metricsListen(next));
       log.info('Configuration reloaded');
       return true;

@@ -11,6 +11,7 @@ import type { Config, NotifyScripts, ScriptRef } from '../config/model.js';
 import type { HaEvent, QuorumEvent, RealServerEvent } from '../notify/events.js';
 import { vsIdentity } from './lvs-mapping.js';
 import { NotifyDispatcher } from '../notify/dispatch.js';
+import { composeMail, type AlertContent } from '../notify/format.js';
 import { MailQueue } from '../notify/mail-queue.js';
 import { AlertNotifier } from '../notify/notifier.js';
 import { ScriptRunner, type VrrpNotifyScripts } from '../notify/scripts.js';
@@ -67,7 +68,11 @@ export interface NotifyWiring {
   /** Also runs vrrp_script checks (same spawn rules: no shell, scrubbed environment). */
   runner: ScriptRunner;
   queue: MailQueue | null;
+  /** The resolved mail settings (router_id for subjects). */
+  settings: MailSettings;
   handle(ev: HaEvent): Promise<void>;
+  /** Queues a mail of ours (the status report) to notification_email; false when mail is off. */
+  sendMail(c: AlertContent): boolean;
 }
 
 /** The configured virtual / real server an event speaks of (identities as lvs-mapping builds them). */
@@ -111,5 +116,11 @@ export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger }): Notif
       },
     },
   });
-  return { dispatcher, runner, queue, handle: (ev) => dispatcher.handle(ev) };
+  const sendMail = (c: AlertContent): boolean => {
+    if (!queue) return false;
+    const epochMs = Date.now();
+    queue.enqueue(composeMail(c, settings, { epochMs, offsetMin: -new Date(epochMs).getTimezoneOffset() }));
+    return true;
+  };
+  return { dispatcher, runner, queue, settings, handle: (ev) => dispatcher.handle(ev), sendMail };
 }

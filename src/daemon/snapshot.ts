@@ -90,6 +90,8 @@ export interface RealServerSnapshot {
   weight: number;
   configuredWeight: number;
   inhibitOnFailure: boolean;
+  /** In an open maintenance window: kept in IPVS with weight 0 (absent = not drained). */
+  drained?: true;
   checkers: CheckerSnapshot[];
 }
 
@@ -124,6 +126,8 @@ export interface LvsView {
   readonly checkers: Pick<HealthService, 'state'>;
   /** Checker key → its last report (HealthServiceOptions.onReport), once the service keeps them. */
   readonly lastChecks?: ReadonlyMap<string, Pick<CheckerReport, 'finishedAt' | 'startedAt' | 'result'>> | undefined;
+  /** `addr:port` of real servers an open maintenance window drains. */
+  readonly drained?: ReadonlySet<string> | undefined;
 }
 
 export interface SnapshotOptions {
@@ -216,6 +220,13 @@ function instanceSnapshot(i: InstanceView, config: SnapshotOptions['config'], to
   };
 }
 
+/** Drained keys are `addr:port` with a bare IPv6 address, as the config writes them. */
+function isDrained(lvs: LvsView, key: string): boolean {
+  if (!lvs.drained || lvs.drained.size === 0) return false;
+  const { address, port } = splitEndpoint(key);
+  return lvs.drained.has(`${address}:${port}`);
+}
+
 function splitEndpoint(key: string): { address: string; port: number } {
   const m = /^\[?(.*?)\]?:(\d+)$/.exec(key);
   return m ? { address: m[1]!, port: Number(m[2]) } : { address: key, port: 0 };
@@ -235,6 +246,7 @@ function lvsSnapshot(lvs: LvsView, toWall: (t: number) => number): VirtualServer
       weight: rs.weight,
       configuredWeight: rs.cfg.weight,
       inhibitOnFailure: rs.cfg.inhibitOnFailure,
+      ...(isDrained(lvs, rs.key) ? { drained: true as const } : {}),
       checkers: rs.cfg.checkers.map((c, ci) => {
         const key = keyAt.get(`${vi}/${ri}/${ci}`) ?? '';
         const last = lvs.lastChecks?.get(key);

@@ -118,7 +118,8 @@ export function formatStatusTable(s: DaemonSnapshot): string {
     for (const vs of s.virtualServers) {
       const quorum = `${vs.quorumUp ? 'up' : 'DOWN'} (${vs.aliveWeight}/${vs.quorum})`;
       vs.realServers.forEach((rs, n) => {
-        const weight = rs.weight === rs.configuredWeight ? String(rs.weight) : `${rs.weight} (conf ${rs.configuredWeight})`;
+        const weight = rs.drained ? `0 (drained, conf ${rs.configuredWeight})`
+          : rs.weight === rs.configuredWeight ? String(rs.weight) : `${rs.weight} (conf ${rs.configuredWeight})`;
         rows.push([n === 0 ? vs.key : '', n === 0 ? quorum : '', rs.key, rs.alive ? 'up' : 'DOWN', weight, lastCheckText(rs, now)]);
       });
       if (vs.realServers.length === 0) rows.push([vs.key, quorum, '-', '-', '-', '-']);
