@@ -15,7 +15,7 @@ import { rootSection, type RootDraft } from './keywords/root.js';
 import { type BlockLocs, Ctx, newLocs } from './keywords/spec.js';
 import { type InstanceDraft } from './keywords/vrrp.js';
 import type { RealServerDraft, VirtualServerDraft } from './keywords/virtual-server.js';
-import { applySection, CODES } from './keywords/walk.js';
+import { applySection, applyStatement, CODES } from './keywords/walk.js';
 
 /**
  * Decided (issue 6): VRRP state-change mails are on by default; they still need notification_email
@@ -53,16 +53,29 @@ const defaultSplit = (raw: string): string[] | null => {
   return r.ok ? r.value : null;
 };
 
-export function interpretTree(nodes: readonly ConfNode[], opts: InterpretOptions = {}): Interpreted {
+/** Hands each top-level statement to `each`, in file order (buildTree's onStatement). */
+export type StatementFeed = (each: (node: ConfNode) => void) => void;
+
+/** With a StatementFeed, statements are applied as they arrive (their nodes need not be kept). */
+export function interpretTree(nodes: readonly ConfNode[] | StatementFeed, opts: InterpretOptions = {}): Interpreted {
   const ctx = new Ctx(opts.splitScript ?? defaultSplit);
-  const at: SrcLoc = nodes[0]?.at ?? { file: '', line: 0, col: 0 };
+  const streamed = typeof nodes === 'function';
+  // A streamed config's first location is only known when its first statement arrives.
+  const at: SrcLoc = (streamed ? undefined : nodes[0]?.at) ?? { file: '', line: 0, col: 0 };
   const g: GlobalDraft = { ...defaultGlobalDefs(), locs: newLocs(at) };
   const root: RootDraft = {
     locs: newLocs(at), globalDefs: g, globalSeen: false, vrrpScripts: [], syncGroups: [], vrrpInstances: [],
     vsGroups: [], virtualServers: [], otherIfRefs: [],
     extensions: { ...defaultExtensions(), locs: newLocs(at), windowLocs: [] },
   };
-  applySection(nodes, rootSection, root, ctx, root.locs);
+  if (streamed) {
+    let first = true;
+    nodes((node) => {
+      if (first) Object.assign(at, node.at);
+      first = false;
+      applyStatement(node, rootSection, root, ctx, root.locs);
+    });
+  } else applySection(nodes, rootSection, root, ctx, root.locs);
   zeroSyncGroupWeights(root, ctx);
   const realServers = new Set(root.virtualServers.flatMap((v) => v.realServers.map((r) => `${r.address}:${r.port}`)));
   checkExtensions(root.extensions, realServers, ctx);

@@ -5,7 +5,7 @@
  */
 import type { ConfigSource, TreeResult } from './ast.js';
 import { ConfigErrClass, type Diagnostic } from './diagnostics.js';
-import { interpretTree, type ConfigLocations } from './interpret.js';
+import { interpretTree, type ConfigLocations, type InterpretOptions, type Interpreted } from './interpret.js';
 import type { Config } from './model.js';
 import { buildTree } from './tree.js';
 import { type ScriptEnv, validateConfig } from './validate.js';
@@ -47,19 +47,33 @@ export function exitCodeFor(diags: readonly Diagnostic[]): number {
 }
 
 export function loadFromTree(tree: TreeResult, opts: Omit<LoadOptions, 'source' | 'configId'> = {}): LoadResult {
-  const it = interpretTree(tree.nodes, opts.splitScript ? { splitScript: opts.splitScript } : {});
+  return complete(tree, interpretTree(tree.nodes, interpretOptions(opts)), opts);
+}
+
+/**
+ * Top-level statements are interpreted as the tree builder completes them, so no whole tree is
+ * kept: on a 98k-line config, the GC copying a retained tree costs more than building it.
+ */
+export function loadConfig(rootPath: string, opts: LoadOptions): LoadResult {
+  let tree: TreeResult | undefined;
+  const it = interpretTree((each) => {
+    tree = buildTree(rootPath, {
+      source: opts.source, configId: opts.configId,
+      ...(opts.env ? { env: opts.env } : {}), ...(opts.allConfig ? { allConfig: true } : {}),
+    }, each);
+  }, interpretOptions(opts));
+  return complete(tree!, it, opts);
+}
+
+const interpretOptions = (opts: Omit<LoadOptions, 'source' | 'configId'>): InterpretOptions =>
+  (opts.splitScript ? { splitScript: opts.splitScript } : {});
+
+/** Validation, and the diagnostics in file order: front end, keywords, then validation. */
+function complete(tree: TreeResult, it: Interpreted, opts: Omit<LoadOptions, 'source' | 'configId'>): LoadResult {
   const checks = validateConfig(it.config, it.locs, {
     ...(opts.knownInterfaces ? { knownInterfaces: opts.knownInterfaces } : {}),
     ...(opts.scriptEnv ? { scriptEnv: opts.scriptEnv } : {}),
   });
   const diags = [...tree.diags, ...it.diags, ...checks];
   return { config: it.config, locs: it.locs, diags, exitCode: exitCodeFor(diags), files: tree.files };
-}
-
-export function loadConfig(rootPath: string, opts: LoadOptions): LoadResult {
-  const tree = buildTree(rootPath, {
-    source: opts.source, configId: opts.configId,
-    ...(opts.env ? { env: opts.env } : {}), ...(opts.allConfig ? { allConfig: true } : {}),
-  });
-  return loadFromTree(tree, opts);
 }

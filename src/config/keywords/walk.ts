@@ -33,35 +33,41 @@ const takesBlock = (def: KwDef<unknown>): boolean => def.kind === 'lines' || def
 
 /** Walks `nodes` (the lines of one block) into `target`; returns where each keyword was written. */
 export function applySection<T>(nodes: readonly ConfNode[], sec: Section<T>, target: T, ctx: Ctx, locs: BlockLocs): void {
-  for (const node of nodes) {
-    let name = node.keyword;
-    const alias = sec.aliases?.[name];
-    if (alias) {
-      ctx.report(node.at, ConfigErrClass.DEPRECATED, CODES.deprecated, alias[1]);
-      name = alias[0];
-    }
-    const def = sec.keywords[name];
-    if (!def) {
-      ctx.report(node.at, ConfigErrClass.UNKNOWN_KEYWORD, CODES.unknownKeyword, node.block
-        ? `Unknown keyword '${node.keyword}' (its block is skipped)` : `Unknown keyword '${node.keyword}'`);
-      continue;
-    }
-    if (def.support === 'recognised') {
-      ctx.report(node.at, ConfigErrClass.OK, CODES.notSupported,
-        `keyword '${node.keyword}' in ${sec.name} is recognised but not supported - ignoring`, 'warning');
-    }
-    if (takesBlock(def as KwDef<unknown>)) {
-      if (node.block === null) {
-        ctx.report(node.at, ConfigErrClass.MISSING_BOB, CODES.missingBlock, `Missing '{' at beginning of configuration block`);
-        continue;
-      }
-    } else if (node.block !== null) {
-      ctx.report(node.blockAt ?? node.at, ConfigErrClass.UNEXPECTED_BOB, CODES.unexpectedBlock,
-        `Unexpected '{' after keyword '${node.keyword}' - ignoring the block`);
-    }
-    locs.kw[name] = node.at;
-    applyOne(node, def, target, ctx, locs);
+  for (const node of nodes) applyStatement(node, sec, target, ctx, locs);
+}
+
+/**
+ * One line of a block (applySection, line by line): lets the top level be walked as statements
+ * stream in from the tree builder, so a finished statement's nodes are garbage at once.
+ */
+export function applyStatement<T>(node: ConfNode, sec: Section<T>, target: T, ctx: Ctx, locs: BlockLocs): void {
+  let name = node.keyword;
+  const alias = sec.aliases?.[name];
+  if (alias) {
+    ctx.report(node.at, ConfigErrClass.DEPRECATED, CODES.deprecated, alias[1]);
+    name = alias[0];
   }
+  const def = sec.keywords[name];
+  if (!def) {
+    ctx.report(node.at, ConfigErrClass.UNKNOWN_KEYWORD, CODES.unknownKeyword, node.block
+      ? `Unknown keyword '${node.keyword}' (its block is skipped)` : `Unknown keyword '${node.keyword}'`);
+    return;
+  }
+  if (def.support === 'recognised') {
+    ctx.report(node.at, ConfigErrClass.OK, CODES.notSupported,
+      `keyword '${node.keyword}' in ${sec.name} is recognised but not supported - ignoring`, 'warning');
+  }
+  if (takesBlock(def as KwDef<unknown>)) {
+    if (node.block === null) {
+      ctx.report(node.at, ConfigErrClass.MISSING_BOB, CODES.missingBlock, `Missing '{' at beginning of configuration block`);
+      return;
+    }
+  } else if (node.block !== null) {
+    ctx.report(node.blockAt ?? node.at, ConfigErrClass.UNEXPECTED_BOB, CODES.unexpectedBlock,
+      `Unexpected '{' after keyword '${node.keyword}' - ignoring the block`);
+  }
+  locs.kw[name] = node.at;
+  applyOne(node, def, target, ctx, locs);
 }
 
 /** Where the first argument stands; only diagnostics need it, and argAt is computed on each read. */
