@@ -258,7 +258,7 @@ export async function main(argv: string[]): Promise<number> {
     return o.configTest ? r.exitCode : r.exitCode === 2 ? 2 : 0;
   }
   // The daemon (composition root) is loaded lazily so `-t` never needs the native addon.
-  const { runDaemon } = await import('./main.js');
+  const { runDaemon } = await import('./run.js');
   return runDaemon({
     configPath: o.file, configId: o.configId ?? shortHostname(), allConfig: o.allConfig,
     logConsole: o.logConsole, logDetail: o.logDetail, pidFile: o.pidFile, statusSocket: o.statusSocket,

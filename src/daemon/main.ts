@@ -1,24 +1,18 @@
 /**
- * The composition root: loads the config, opens the kernel interfaces, starts the VRRP service and
- * the notifiers, and handles signals. Only this module (with cli.ts) reads process.*, loads the
- * native addon and creates the pino root.
+ * The composition root: opens the kernel interfaces and starts the services (VRRP, load balancing,
+ * notifiers, calendar jobs, status socket, metrics) on a loaded configuration, and reloads them.
+ * run.ts handles the process (signals, pid file); load-usable.ts decides which configurations run.
  */
-import { unlinkSync, writeFileSync } from 'node:fs';
 import { systemClock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
-import { ConfigErrClass, formatDiagnostic } from '../config/diagnostics.js';
-import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/model.js';
 import { loadNative } from '../net/native.js';
 import { dialRtnl, openRtnlMonitor } from '../net/rtnl.js';
 import { IpvsClient } from '../ipvs/client.js';
-import { hostInterfaces, hostScriptEnv } from './cli.js';
-import { fsConfigSource } from './config-source.js';
+import { loadUsable } from './load-usable.js';
 import { LvsService } from './lvs-service.js';
 import { SyncDaemonFollower } from './lvs-sync-daemon.js';
-import { createRootLogger } from './logger.js';
 import { wireNotify } from './notify-wiring.js';
-import { installDumpSignals } from './dump-files.js';
 import { MailTally } from './metrics.js';
 import type { MetricsListen } from './metrics-listen.js';
 import { MetricsEndpoint } from './metrics-server.js';
@@ -42,9 +36,6 @@ export interface DaemonOptions {
   metricsListen?: MetricsListen | null | undefined;
 }
 
-/** Bound on the whole graceful stop (priority-0 adverts, VIP removal, mail drain). */
-const STOP_BUDGET_MS = 5_000;
-
 export interface RunningDaemon {
   readonly config: Config;
   vrrp: VrrpService;
@@ -53,23 +44,6 @@ export interface RunningDaemon {
   /** What `keepalived-ts status` and the SIGUSR1/SIGUSR2 dumps show. */
   snapshot(): DaemonSnapshot;
   stop(): Promise<void>;
-}
-
-/**
- * Loads and reports a configuration; null when it must not be used. As keepalived, only what it
- * treats as fatal stops a start or rejects a reload (a missing parameter, a missing VRID or file,
- * a non-existent interface); everything else is reported and the daemon runs.
- */
-function loadUsable(o: DaemonOptions, log: Logger): Config | null {
-  // Host facts make enable_script_security / script_user checks real at start and reload, as with -t.
-  const loaded = loadConfig(o.configPath, {
-    source: fsConfigSource(), configId: o.configId, allConfig: o.allConfig, env: process.env,
-    scriptEnv: hostScriptEnv(), knownInterfaces: hostInterfaces(),
-  });
-  for (const d of loaded.diags) (d.sev === 'error' ? log.error.bind(log) : log.warn.bind(log))({ code: d.code }, formatDiagnostic(d));
-  const fatal = new Set([ConfigErrClass.FATAL, ConfigErrClass.BAD_IF, ConfigErrClass.FILE_NOT_FOUND, ConfigErrClass.MISSING_PARAMETER]);
-  const bad = loaded.exitCode === 2 || loaded.diags.some((d) => fatal.has(d.cls));
-  return bad ? null : loaded.config;
 }
 
 export async function startDaemon(o: DaemonOptions, log: Logger): Promise<RunningDaemon> {
@@ -176,41 +150,4 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     await teardown.runReverse(log);
     throw err;
   }
-}
-
-/** Runs until SIGTERM/SIGINT; returns the process exit code. */
-export async function runDaemon(o: DaemonOptions): Promise<number> {
-  const log = createRootLogger({ text: o.logConsole, level: o.logDetail ? 'debug' : 'info' });
-  let daemon: RunningDaemon | undefined;
-  // First thing: without a SIGUSR1 listener Node would open its inspector on that signal.
-  installDumpSignals(() => daemon?.snapshot() ?? takeSnapshot(null, null, Date.now, { pid: process.pid }), log);
-  try {
-    daemon = await startDaemon(o, log);
-  } catch (err) {
-    log.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
-    return (err as { exitCode?: number }).exitCode ?? 1;
-  }
-  if (o.pidFile) writeFileSync(o.pidFile, `${process.pid}\n`);
-  return await new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (sig: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info(`Stopping (${sig})`);
-      const hardStop = setTimeout(() => { log.error('graceful stop took too long; exiting'); resolve(1); }, STOP_BUDGET_MS);
-      void daemon!.stop().then(() => {
-        clearTimeout(hardStop);
-        if (o.pidFile) { try { unlinkSync(o.pidFile); } catch { /* already gone */ } }
-        log.info('Stopped');
-        resolve(0);
-      });
-    };
-    let reloading: Promise<unknown> = Promise.resolve();
-    process.on('SIGHUP', () => {
-      if (stopping) return;
-      reloading = reloading.then(() => daemon!.reload()).catch((err: unknown) => log.error({ err }, 'reload failed'));
-    });
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
 }
