@@ -1,7 +1,9 @@
 /**
  * bin/keepalived-ts picks dist/daemon/cli.bundle.js over dist/daemon/cli.js unless the bundle is
  * missing, older than cli.js (a tsc-only rebuild left it stale) or KEEPALIVED_TS_NO_BUNDLE is set.
- * Checked on a copy of the launcher next to two stub CLIs that say which one ran.
+ * Checked on a copy of the launcher next to two stub CLIs that say which one ran. For -t, -d and
+ * --dump-json (as the CLI's own parseArgs reads them) it exits once main() is done, even with
+ * handles still open; other commands end the normal way.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -55,6 +57,28 @@ describe('bin/keepalived-ts', () => {
     writeStubs(null);
     expect(run()).toEqual({ out: 'modules -t -f x.conf', status: 3 });
   });
+
+  it('exits once main() is done for print-only modes, after the output is flushed', () => {
+    // main() leaves a 4 s timer behind: only a print-only mode may cut it short.
+    const cli = `export const parseArgs = (argv) => ({ ok: true, opts: { configTest: argv.includes('-t'), dumpConf: false, dumpJson: argv.includes('--dump-json') } });
+export async function main(argv) { setTimeout(() => process.stdout.write(' timer'), 4000); process.stdout.write('x'.repeat(200000) + ' main'); return 5; }\n`;
+    const daemon = join(root, 'dist', 'daemon');
+    mkdirSync(daemon, { recursive: true });
+    writeFileSync(join(daemon, 'cli.js'), cli);
+    const timed = (args: string[]) => {
+      const t0 = Date.now();
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'keepalived-ts'), ...args], { encoding: 'utf8', timeout: 20_000, maxBuffer: 1 << 20 });
+      return { tail: r.stdout.slice(-12), length: r.stdout.length, status: r.status, ms: Date.now() - t0 };
+    };
+    const t = timed(['-t', '-f', 'x.conf']);
+    expect(t).toMatchObject({ tail: 'xxxxxxx main', length: 200005, status: 5 });
+    expect(t.ms).toBeLessThan(3500);
+    expect(timed(['--dump-json'])).toMatchObject({ length: 200005, status: 5 });
+    const daemonMode = timed(['-f', 'x.conf']);
+    expect(daemonMode).toMatchObject({ tail: 'x main timer', status: 5 });
+    expect(daemonMode.ms).toBeGreaterThanOrEqual(3900);
+    expect(timed(['status', '-t'])).toMatchObject({ tail: 'x main timer', status: 5 });
+  }, 40_000);
 
   it('uses the separate modules when KEEPALIVED_TS_NO_BUNDLE is set', () => {
     writeStubs(5);
