@@ -17,6 +17,7 @@ import { IFF_UP, IFF_RUNNING, type Link } from '../net/rtnl-codec.js';
 import type { AddrSpec, Rtnl, RtnlEvent } from '../net/rtnl.js';
 import { VrrpSocket } from '../net/vrrp-socket.js';
 import type { VrrpFromState, VrrpGroupStateEvent, VrrpInstanceStateEvent } from '../notify/events.js';
+import type { InstanceConfig } from '../vrrp/config.js';
 import type { VrrpState } from '../vrrp/fsm.js';
 import { VrrpInstance } from '../vrrp/instance.js';
 import type { Announcer, Notifier, RxPacket, StateNotification, VipManager, VrrpTransport } from '../vrrp/ports.js';
@@ -120,7 +121,7 @@ export class VrrpService {
     const lookup = (name: string) => this.links.get(name);
     const ic = toInstanceConfig(model, this.cfg.globalDefs, lookup);
     this.vipsOf.set(ic.name, vipSpecs(model, lookup));
-    const { router, transport } = this.transportFor(ic.ifindex, ic.ifname, ic.family, ic.srcIp, ic.unicastPeers.length === 0);
+    const { router, transport } = this.transportFor(ic);
     const inst = new VrrpInstance(ic, {
       clock: this.d.clock, transport, vips: this.vipManager(), announcer: this.announcer(), notifier: this.notifier(), log: this.log,
     });
@@ -190,14 +191,23 @@ export class VrrpService {
     return { kept, stopped, started };
   }
 
-  private transportFor(ifindex: number, ifname: string, family: Family, src: Uint8Array, multicast: boolean): Wire {
-    const k = `${ifindex}/${family}`;
-    const known = this.wires.get(k);
-    if (known) return known;
-    const sock = VrrpSocket.open({ family, ifindex, ifname, src, multicast }, this.d.native);
+  /**
+   * The wire of an instance's (interface, family), opened by the first instance on it. Every
+   * instance adds its own advert source and, when multicast, its group: instances sharing an
+   * interface may differ in both (unicast_src_ip, mcast_dst_ip, unicast next to multicast).
+   */
+  private transportFor(ic: InstanceConfig): Wire {
+    const wire = this.wires.get(`${ic.ifindex}/${ic.family}`) ?? this.openWire(ic.ifindex, ic.ifname, ic.family, ic.srcIp);
+    wire.sock.addSource(ic.srcIp);
+    if (ic.unicastPeers.length === 0) wire.sock.joinGroup(ic.mcastGroup);
+    return wire;
+  }
+
+  private openWire(ifindex: number, ifname: string, family: Family, src: Uint8Array): Wire {
+    const sock = VrrpSocket.open({ family, ifindex, ifname, src, multicast: false }, this.d.native);
     const transport: VrrpTransport = {
       // The kernel numbers the IPv4 ID (no IP_HDRINCL); the TTL is the instance's (unicast_ttl).
-      send: (p) => { sock.send(p.payload, p.dst, p.ttl); },
+      send: (p) => { sock.send(p.payload, p.dst, { ttl: p.ttl, src: p.src }); },
       onPacket: (h) => {
         sock.receive({
           onPacket: (dg) => h({ ifindex: dg.ifindex, family: dg.family, src: dg.src, dst: dg.dst, ttl: dg.ttl < 0 ? undefined : dg.ttl, payload: dg.payload } satisfies RxPacket),
@@ -207,7 +217,7 @@ export class VrrpService {
       },
     };
     const wire = { sock, transport, router: new VrrpRouter(transport, this.log) };
-    this.wires.set(k, wire);
+    this.wires.set(`${ifindex}/${family}`, wire);
     return wire;
   }
 

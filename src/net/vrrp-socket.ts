@@ -69,34 +69,50 @@ export interface VrrpSocketHandlers {
   onDrop?: (reason: string) => void;
 }
 
+/** One TX socket, bound to one source address. */
+interface TxSocket {
+  sock: DatagramSocket;
+  /** TTL / hop limit currently set, per kind of destination (setsockopt only on a change). */
+  ttlSet: { unicast: number; multicast: number };
+}
+
+export interface SendOptions {
+  /** TTL / hop limit; default: the one the socket was opened with. */
+  ttl?: number | undefined;
+  /** Source address (see addSource); default: the `src` the socket was opened with. */
+  src?: Uint8Array | undefined;
+}
+
 export class VrrpSocket {
-  /** TTL / hop limit currently set on the TX socket, per kind of destination (setsockopt only on a change). */
-  private readonly ttlSet: { unicast: number; multicast: number };
+  /** TX sockets by source address ('' = opened without a pinned source). */
+  private readonly txs = new Map<string, TxSocket>();
+  /** Multicast groups the RX socket has joined. */
+  private readonly joined = new Set<string>();
 
   private constructor(
-    private readonly tx: DatagramSocket,
     private readonly rx: DatagramSocket,
     readonly opts: Readonly<VrrpSocketOptions>,
+    private readonly native: NativeNet,
+    tx: DatagramSocket,
   ) {
-    const ttl = opts.ttl ?? 255;
-    this.ttlSet = { unicast: ttl, multicast: ttl };
+    this.txs.set(opts.src ? formatIp(opts.src) : '', newTx(tx, opts));
   }
 
-  /** Opens and configures both sockets; closes whatever it opened if any step fails. */
+  /** Opens and configures a TX and the RX socket; closes whatever it opened if any step fails. */
   static open(opts: VrrpSocketOptions, native: NativeNet = defaultNative()): VrrpSocket {
-    const af = opts.family === 4 ? AF_INET : AF_INET6;
     const opened: DatagramSocket[] = [];
     const open = () => {
-      const s = new DatagramSocket(native.socket(af, SOCK_RAW, IPPROTO_VRRP), native);
+      const s = openRaw(opts.family, native);
       opened.push(s);
       return s;
     };
     try {
       const tx = open();
       const rx = open();
-      if (opts.family === 4) setupV4(tx, rx, opts);
-      else setupV6(tx, rx, opts);
-      return new VrrpSocket(tx, rx, opts);
+      if (opts.family === 4) { setupTxV4(tx, opts, opts.src); setupRxV4(rx, opts); } else { setupTxV6(tx, opts, opts.src); setupRxV6(rx, opts); }
+      const vs = new VrrpSocket(rx, opts, native, tx);
+      if (opts.multicast !== false) vs.joinGroup(vs.group);
+      return vs;
     } catch (err) {
       for (const s of opened) s.close();
       throw err;
@@ -108,32 +124,71 @@ export class VrrpSocket {
   }
 
   /**
-   * Sends a VRRP payload to the group, or to `dst` (a unicast peer), with TTL / hop limit `ttl`
-   * (default: the one the socket was opened with). Returns false if the queue is full.
+   * Opens a TX socket bound to `src` unless there is one. Instances sharing this interface may
+   * advertise from different addresses (unicast_src_ip / mcast_src_ip): a raw socket sends from
+   * the address it is bound to.
    */
-  send(payload: Uint8Array, dst: Uint8Array = this.group, ttl?: number): boolean {
+  addSource(src: Uint8Array | undefined): void {
+    this.txFor(src);
+  }
+
+  /**
+   * Joins a multicast group on the interface (idempotent). Every multicast instance sharing this
+   * socket needs its group joined, whatever the first instance was: without a join nothing arrives.
+   */
+  joinGroup(group: Uint8Array): void {
+    const key = formatIp(group);
+    if (this.joined.has(key)) return;
+    if (this.opts.family === 4) this.rx.setOption(IPPROTO_IP, IP_ADD_MEMBERSHIP, ipMreqn(group, this.opts.ifindex));
+    else this.rx.setOption(IPPROTO_IPV6, IPV6_JOIN_GROUP, ipv6Mreq(group, this.opts.ifindex));
+    this.joined.add(key);
+  }
+
+  /**
+   * Sends a VRRP payload to the group, or to `dst` (a unicast peer), from `o.src` with TTL / hop
+   * limit `o.ttl`. Returns false if the queue is full.
+   */
+  send(payload: Uint8Array, dst: Uint8Array = this.group, o: SendOptions = {}): boolean {
+    const tx = this.txFor(o.src ?? this.opts.src);
     if (this.opts.family === 4) {
       if (dst.length !== 4) throw new RangeError(`VRRP over IPv4 cannot send to ${formatIp(dst)}`);
-      if (ttl !== undefined) this.useTtl(dst[0]! >= 224 && dst[0]! <= 239, ttl);
-      return this.tx.send(payload, sockaddrIn(dst));
+      if (o.ttl !== undefined) this.useTtl(tx, dst[0]! >= 224 && dst[0]! <= 239, o.ttl);
+      return tx.sock.send(payload, sockaddrIn(dst));
     }
     if (dst.length !== 16) throw new RangeError(`VRRP over IPv6 cannot send to ${formatIp(dst)}`);
-    if (ttl !== undefined) this.useTtl(dst[0] === 0xff, ttl);
+    if (o.ttl !== undefined) this.useTtl(tx, dst[0] === 0xff, o.ttl);
     // Link-local and multicast destinations need the interface as scope.
     const scoped = dst[0] === 0xff || (dst[0] === 0xfe && (dst[1]! & 0xc0) === 0x80);
-    return this.tx.send(payload, sockaddrIn6(dst, scoped ? this.opts.ifindex : 0));
+    return tx.sock.send(payload, sockaddrIn6(dst, scoped ? this.opts.ifindex : 0));
+  }
+
+  private txFor(src: Uint8Array | undefined): TxSocket {
+    const key = src ? formatIp(src) : '';
+    let tx = this.txs.get(key);
+    if (tx) return tx;
+    const sock = openRaw(this.opts.family, this.native);
+    try {
+      if (this.opts.family === 4) setupTxV4(sock, this.opts, src);
+      else setupTxV6(sock, this.opts, src);
+    } catch (err) {
+      sock.close();
+      throw err;
+    }
+    tx = newTx(sock, this.opts);
+    this.txs.set(key, tx);
+    return tx;
   }
 
   /**
    * The kernel keeps separate unicast and multicast TTLs (IP_TTL / IP_MULTICAST_TTL, IPV6_UNICAST_HOPS /
-   * IPV6_MULTICAST_HOPS); instances sharing this socket may want different ones (unicast_ttl).
+   * IPV6_MULTICAST_HOPS); instances sharing a socket may want different ones (unicast_ttl).
    */
-  private useTtl(multicast: boolean, ttl: number): void {
+  private useTtl(tx: TxSocket, multicast: boolean, ttl: number): void {
     const kind = multicast ? 'multicast' : 'unicast';
-    if (this.ttlSet[kind] === ttl) return;
-    if (this.opts.family === 4) this.tx.setIntOption(IPPROTO_IP, multicast ? IP_MULTICAST_TTL : IP_TTL, ttl);
-    else this.tx.setIntOption(IPPROTO_IPV6, multicast ? IPV6_MULTICAST_HOPS : IPV6_UNICAST_HOPS, ttl);
-    this.ttlSet[kind] = ttl;
+    if (tx.ttlSet[kind] === ttl) return;
+    if (this.opts.family === 4) tx.sock.setIntOption(IPPROTO_IP, multicast ? IP_MULTICAST_TTL : IP_TTL, ttl);
+    else tx.sock.setIntOption(IPPROTO_IPV6, multicast ? IPV6_MULTICAST_HOPS : IPV6_UNICAST_HOPS, ttl);
+    tx.ttlSet[kind] = ttl;
   }
 
   /** Starts delivering received packets. */
@@ -157,47 +212,56 @@ export class VrrpSocket {
 
   close(): void {
     this.rx.close();
-    this.tx.close();
+    for (const tx of this.txs.values()) tx.sock.close();
+    this.txs.clear();
   }
 }
 
-function setupV4(tx: DatagramSocket, rx: DatagramSocket, o: VrrpSocketOptions): void {
+function newTx(sock: DatagramSocket, o: VrrpSocketOptions): TxSocket {
   const ttl = o.ttl ?? 255;
-  if (o.bindToDevice !== false) {
-    tx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
-    rx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
-  }
+  return { sock, ttlSet: { unicast: ttl, multicast: ttl } };
+}
+
+const openRaw = (family: Family, native: NativeNet): DatagramSocket =>
+  new DatagramSocket(native.socket(family === 4 ? AF_INET : AF_INET6, SOCK_RAW, IPPROTO_VRRP), native);
+
+function setupTxV4(tx: DatagramSocket, o: VrrpSocketOptions, src: Uint8Array | undefined): void {
+  const ttl = o.ttl ?? 255;
+  if (o.bindToDevice !== false) tx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
   tx.setIntOption(SOL_SOCKET, SO_RCVBUF, TX_RCVBUF);
-  if (o.src) tx.bind(sockaddrIn(o.src));
+  if (src) tx.bind(sockaddrIn(src));
   tx.setIntOption(IPPROTO_IP, IP_TOS, TOS_NETWORK_CONTROL);
   tx.setIntOption(IPPROTO_IP, IP_TTL, ttl);
   // IP_TTL does not apply to multicast.
   tx.setIntOption(IPPROTO_IP, IP_MULTICAST_TTL, ttl);
   tx.setIntOption(IPPROTO_IP, IP_MULTICAST_LOOP, o.loop ? 1 : 0);
   tx.setOption(IPPROTO_IP, IP_MULTICAST_IF, ipMreqn(new Uint8Array(4), o.ifindex));
-  // The arrival interface per packet, which matters when the socket is not bound to the device.
-  rx.setIntOption(IPPROTO_IP, IP_PKTINFO, 1);
-  // Required even for the link-local 224.0.0.18: without a join nothing is delivered.
-  if (o.multicast !== false) rx.setOption(IPPROTO_IP, IP_ADD_MEMBERSHIP, ipMreqn(o.group ?? VRRP_GROUP_V4, o.ifindex));
 }
 
-function setupV6(tx: DatagramSocket, rx: DatagramSocket, o: VrrpSocketOptions): void {
+function setupRxV4(rx: DatagramSocket, o: VrrpSocketOptions): void {
+  if (o.bindToDevice !== false) rx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
+  // The arrival interface per packet, which matters when the socket is not bound to the device.
+  rx.setIntOption(IPPROTO_IP, IP_PKTINFO, 1);
+  // Groups are joined by joinGroup: required even for the link-local 224.0.0.18.
+}
+
+function setupTxV6(tx: DatagramSocket, o: VrrpSocketOptions, src: Uint8Array | undefined): void {
   const hops = o.ttl ?? 255;
-  if (o.bindToDevice !== false) {
-    tx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
-    rx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
-  }
+  if (o.bindToDevice !== false) tx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
   tx.setIntOption(SOL_SOCKET, SO_RCVBUF, TX_RCVBUF);
-  if (o.src) tx.bind(sockaddrIn6(o.src, o.src[0] === 0xfe && (o.src[1]! & 0xc0) === 0x80 ? o.ifindex : 0));
+  if (src) tx.bind(sockaddrIn6(src, src[0] === 0xfe && (src[1]! & 0xc0) === 0x80 ? o.ifindex : 0));
   tx.setIntOption(IPPROTO_IPV6, IPV6_CHECKSUM, VRRP_CSUM_OFFSET);
   tx.setIntOption(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, hops);
   tx.setIntOption(IPPROTO_IPV6, IPV6_UNICAST_HOPS, hops);
   tx.setIntOption(IPPROTO_IPV6, IPV6_MULTICAST_IF, o.ifindex);
   tx.setIntOption(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, o.loop ? 1 : 0);
+}
+
+function setupRxV6(rx: DatagramSocket, o: VrrpSocketOptions): void {
+  if (o.bindToDevice !== false) rx.setOption(SOL_SOCKET, SO_BINDTODEVICE, ifnameBytes(o.ifname));
   rx.setIntOption(IPPROTO_IPV6, IPV6_CHECKSUM, VRRP_CSUM_OFFSET);
   rx.setIntOption(IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
   rx.setIntOption(IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-  if (o.multicast !== false) rx.setOption(IPPROTO_IPV6, IPV6_JOIN_GROUP, ipv6Mreq(o.group ?? VRRP_GROUP_V6, o.ifindex));
 }
 
 /** IPv4: the datagram starts with the IP header; the interface comes from IP_PKTINFO. */

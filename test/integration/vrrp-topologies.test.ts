@@ -17,6 +17,9 @@ const D1 = { v4: '10.97.0.11', v6: 'fd00:97::11' };
 const D2 = { v4: '10.97.0.12', v6: 'fd00:97::12' };
 const VIP4 = '10.97.0.200';
 const VIP6 = 'fd00:97::200';
+/** A second VIP on eth0 and a secondary address of d1 to advertise from. */
+const VIP4_2 = '10.97.0.201';
+const D1_SECONDARY = '10.97.0.21';
 /** The second interface's network and VIP (sync group). */
 const VIP_B = '10.96.0.200';
 
@@ -65,7 +68,7 @@ beforeEach(async () => {
   running = [];
   // A crashed director leaves its VIPs behind; every scenario starts from a clean wire.
   for (const ns of ['d1', 'd2']) {
-    for (const [vip, dev] of [[`${VIP4}/24`, 'eth0'], [`${VIP6}/64`, 'eth0'], [`${VIP_B}/24`, 'eth1']] as const) {
+    for (const [vip, dev] of [[`${VIP4}/24`, 'eth0'], [`${VIP4_2}/24`, 'eth0'], [`${VIP6}/64`, 'eth0'], [`${VIP_B}/24`, 'eth1']] as const) {
       await lab.exec(ns, ['ip', 'addr', 'del', vip, 'dev', dev], { allowFail: true });
     }
     for (const dev of ['eth0', 'eth1']) await lab.exec(ns, ['ip', 'link', 'set', dev, 'up']);
@@ -176,6 +179,57 @@ describe('unicast peers (IPv4)', () => {
 
     crash(kts);
     await waitForVip(lab, 'd2', VIP4, true, 6_000);
+  });
+});
+
+describe('instances sharing an interface', () => {
+  it('a unicast instance from a secondary address next to a multicast one: each advertises from its own source and the multicast one hears the group', async () => {
+    const peer = start('d2', 'kts', vrrpConf({ state: 'MASTER', priority: 200, vrid: 52, vip: `${VIP4}/24` }));
+    await waitForVip(lab, 'd2', VIP4, true, 10_000);
+    await lab.exec('d1', ['ip', 'addr', 'add', `${D1_SECONDARY}/24`, 'dev', 'eth0']);
+    try {
+      // The unicast instance comes first: it opens the interface's sockets.
+      const d1 = start('d1', 'kts', `global_defs {
+  router_id shared
+}
+vrrp_instance VI_U {
+  state BACKUP
+  interface eth0
+  virtual_router_id 51
+  priority 100
+  advert_int 1
+  ${unicast(D1_SECONDARY, D2.v4)}
+  virtual_ipaddress {
+    ${VIP4_2}/24
+  }
+}
+vrrp_instance VI_M {
+  state BACKUP
+  interface eth0
+  virtual_router_id 52
+  priority 100
+  advert_int 1
+  virtual_ipaddress {
+    ${VIP4}/24
+  }
+}
+`);
+      await d1.proc.waitFor(/\(VI_U\) Entering MASTER STATE/, 8_000); // nobody else runs VRID 51
+      await sleep(OUTLAST_MASTER_DOWN);
+      expect(d1.proc.stdout()).not.toMatch(/\(VI_M\) Entering MASTER STATE/); // it hears d2 on 224.0.0.18
+      expect(await vipsOn(lab, 'd1')).not.toContain(VIP4);
+
+      crash(peer);
+      await d1.proc.waitFor(/\(VI_M\) Entering MASTER STATE/, 6_000);
+      const seen = await captureAdverts('d2', 'eth0', 2_500);
+      const of = (vrid: number) => seen.adverts.filter((a) => a.vrid === vrid);
+      expect(of(51).length, seen.text).toBeGreaterThanOrEqual(2);
+      expect(of(52).length, seen.text).toBeGreaterThanOrEqual(2);
+      for (const a of of(51)) expect(a).toMatchObject({ src: D1_SECONDARY, dst: D2.v4 });
+      for (const a of of(52)) expect(a).toMatchObject({ src: D1.v4, dst: '224.0.0.18', ttl: 255 });
+    } finally {
+      await lab.exec('d1', ['ip', 'addr', 'del', `${D1_SECONDARY}/24`, 'dev', 'eth0'], { allowFail: true });
+    }
   });
 });
 

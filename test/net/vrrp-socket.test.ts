@@ -110,14 +110,14 @@ describe('VrrpSocket TTL per send (unicast_ttl)', () => {
     const vs = VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0' }, n);
     const tx = n.sockets[0]!.fd;
     const before = setsOf(n, IPPROTO_IP, IP_TTL);
-    vs.send(Uint8Array.from([1]), ip('10.88.0.2'), 64);
-    vs.send(Uint8Array.from([1]), ip('10.88.0.3'), 64);
+    vs.send(Uint8Array.from([1]), ip('10.88.0.2'), { ttl: 64 });
+    vs.send(Uint8Array.from([1]), ip('10.88.0.3'), { ttl: 64 });
     expect(n.option(tx, IPPROTO_IP, IP_TTL)).toEqual(int(64));
     expect(setsOf(n, IPPROTO_IP, IP_TTL)).toBe(before + 1);
-    vs.send(Uint8Array.from([1]), ip('224.0.0.18'), 255);
+    vs.send(Uint8Array.from([1]), ip('224.0.0.18'), { ttl: 255 });
     expect(n.option(tx, IPPROTO_IP, IP_MULTICAST_TTL)).toEqual(int(255)); // unchanged from open
     expect(n.option(tx, IPPROTO_IP, IP_TTL)).toEqual(int(64));
-    vs.send(Uint8Array.from([1]), ip('10.88.0.2'), 255);
+    vs.send(Uint8Array.from([1]), ip('10.88.0.2'), { ttl: 255 });
     expect(n.option(tx, IPPROTO_IP, IP_TTL)).toEqual(int(255));
   });
 
@@ -125,11 +125,52 @@ describe('VrrpSocket TTL per send (unicast_ttl)', () => {
     const n = new FakeNative();
     const vs = VrrpSocket.open({ family: 6, ifindex: 5, ifname: 'veth-a' }, n);
     const tx = n.sockets[0]!.fd;
-    vs.send(Uint8Array.from([1]), ip('fd00::2'), 10);
+    vs.send(Uint8Array.from([1]), ip('fd00::2'), { ttl: 10 });
     expect(n.option(tx, IPPROTO_IPV6, IPV6_UNICAST_HOPS)).toEqual(int(10));
     expect(n.option(tx, IPPROTO_IPV6, IPV6_MULTICAST_HOPS)).toEqual(int(255));
-    vs.send(Uint8Array.from([1]), ip('ff02::12'), 20);
+    vs.send(Uint8Array.from([1]), ip('ff02::12'), { ttl: 20 });
     expect(n.option(tx, IPPROTO_IPV6, IPV6_MULTICAST_HOPS)).toEqual(int(20));
     expect(n.option(tx, IPPROTO_IPV6, IPV6_UNICAST_HOPS)).toEqual(int(10));
+  });
+});
+
+describe('VrrpSocket shared by several instances on one interface', () => {
+  it('sends from the source each instance asks for, over a TX socket bound to it', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0', src: ip('10.88.0.1') }, n);
+    vs.addSource(ip('10.88.0.21'));
+    vs.addSource(ip('10.88.0.21')); // once per address
+    expect(n.sockets).toHaveLength(3);
+    const second = n.sockets[2]!;
+    expect(second.bound).toEqual(sockaddrIn(ip('10.88.0.21')));
+    expect(n.option(second.fd, SOL_SOCKET, SO_BINDTODEVICE)).toEqual(Uint8Array.from([0x65, 0x74, 0x68, 0x30, 0]));
+    vs.send(Uint8Array.from([1]), ip('10.88.0.2'), { src: ip('10.88.0.21') });
+    vs.send(Uint8Array.from([2]), ip('224.0.0.18'), { src: ip('10.88.0.1') });
+    vs.send(Uint8Array.from([3]));
+    expect(n.sent.map((s) => s.fd)).toEqual([second.fd, n.sockets[0]!.fd, n.sockets[0]!.fd]);
+    vs.close();
+    expect(n.sockets.every((s) => s.closed)).toBe(true);
+  });
+
+  it('joins every group asked for, once each; a unicast-only socket joins none', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0', multicast: false }, n);
+    const rx = n.sockets[1]!;
+    const joins = () => rx.options.filter((o) => o.level === IPPROTO_IP && o.name === IP_ADD_MEMBERSHIP).map((o) => o.value);
+    expect(joins()).toEqual([]);
+    vs.joinGroup(ip('224.0.0.18'));
+    vs.joinGroup(ip('224.0.0.18'));
+    vs.joinGroup(ip('224.0.0.99'));
+    expect(joins()).toEqual([ipMreqn(ip('224.0.0.18'), 3), ipMreqn(ip('224.0.0.99'), 3)]);
+  });
+
+  it('IPv6: joins with IPV6_JOIN_GROUP and binds an extra link-local source with the interface as scope', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 6, ifindex: 5, ifname: 'veth-a', multicast: false }, n);
+    vs.joinGroup(ip('ff02::12'));
+    expect(n.option(n.sockets[1]!.fd, IPPROTO_IPV6, IPV6_JOIN_GROUP)).toEqual(ipv6Mreq(ip('ff02::12'), 5));
+    vs.addSource(ip('fe80::7'));
+    expect(n.sockets[2]!.bound).toEqual(sockaddrIn6(ip('fe80::7'), 5));
+    expect(n.option(n.sockets[2]!.fd, IPPROTO_IPV6, IPV6_CHECKSUM)).toEqual(int(6));
   });
 });
