@@ -360,8 +360,11 @@ vrrp_instance VI_B {
       expect(await holds('d2')).toEqual([]);
 
       await lab.exec('d1', ['ip', 'link', 'set', 'eth1', 'down']);
-      await m.proc.waitFor(/VI_A.*Entering FAULT STATE|Entering FAULT STATE.*VI_A/, 3_000);
-      await m.proc.waitFor(/VI_B.*Entering FAULT STATE|Entering FAULT STATE.*VI_B/, 3_000);
+      const faultA = await m.proc.waitFor(/\(VI_A\) Entering FAULT STATE/, 3_000);
+      const faultB = await m.proc.waitFor(/\(VI_B\) Entering FAULT STATE/, 3_000);
+      // Together: the group moves VI_A in the same turn as VI_B's own fault (log lines carry ISO times).
+      const at = (line: string) => Date.parse(/^\S+/.exec(line)![0]);
+      expect(Math.abs(at(faultA) - at(faultB)), `${faultB}\n${faultA}`).toBeLessThan(100);
       // VI_A's own link is fine: only the group took it out of MASTER, and its VIP went with it.
       await waitHeld('d1', VIP4, false, 3_000);
       await waitHeld('d2', VIP4, true, 6_000);
