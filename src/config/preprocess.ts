@@ -30,6 +30,8 @@ export interface PreprocessOptions {
   allConfig?: boolean;
   /** Random source for `${_RANDOM}` (default Math.random); injectable for tests. */
   random?: () => number;
+  /** Test seam: true sends every line through the general path (the fast paths must agree with it). */
+  generalPathOnly?: boolean;
 }
 
 export interface PreprocessResult {
@@ -98,12 +100,14 @@ class Preprocessor {
   private readonly includeStack: string[] = [];
   private pendingMultiline: Definition | null = null;
   private budgetExceeded = false;
+  private readonly generalPathOnly: boolean;
 
   constructor(
     private readonly opts: PreprocessOptions,
     private readonly sink: LineSink,
     readonly diags: Diagnostic[],
   ) {
+    this.generalPathOnly = opts.generalPathOnly === true;
     const random = opts.random ?? Math.random;
     this.defs.set('_PWD', { lines: [], fn: () => posix.dirname(this.includeStack[this.includeStack.length - 1] ?? '.') });
     this.defs.set('_INSTANCE', { lines: [], fn: () => opts.configId });
@@ -159,7 +163,7 @@ class Preprocessor {
       let end = nl;
       while (end > pos && content.charCodeAt(end - 1) === 13) end--;
       ctx.line = lineNo;
-      if (this.pendingMultiline !== null || !this.plainLine(content, pos, end, ctx)) this.physicalLine(content.slice(pos, end), ctx);
+      if (this.pendingMultiline !== null || this.generalPathOnly || !this.plainLine(content, pos, end, ctx)) this.physicalLine(content.slice(pos, end), ctx);
       pos = nl + 1;
     }
     this.pendingMultiline = null;

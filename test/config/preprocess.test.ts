@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { preprocess, type PreprocessOptions } from '../../src/config/preprocess.js';
+import { preprocess, type PreprocessOptions, type PreprocessResult } from '../../src/config/preprocess.js';
 import { memorySource } from '../fixtures/front-end/memory-source.js';
 
 function run(files: Record<string, string>, opts: Partial<PreprocessOptions> = {}) {
@@ -258,5 +259,42 @@ describe('include', () => {
     ]);
     const all = run({}, { allConfig: true });
     expect(all.diags.map((d) => [d.code, d.sev, d.cls])).toEqual([['KA_CONF_CONFIG_MISSING_ALL', 'error', 1]]);
+  });
+});
+
+describe('plain-line fast path', () => {
+  // What a consumer can observe of a line: text, origin, and the column of every character.
+  const observable = (r: PreprocessResult) => ({
+    lines: r.lines.map((l) => [l.file, l.line, l.text.text, Array.from({ length: l.text.length + 1 }, (_, i) => l.text.colAt(i))]),
+    diags: r.diags,
+    files: r.files,
+  });
+  const both = (files: Record<string, string>) => {
+    const opts = { configId: 'n1', env: { X: 'x' }, random: () => 0.5 };
+    const fast = preprocess('/f/main.conf', { source: memorySource(files), ...opts });
+    const general = preprocess('/f/main.conf', { source: memorySource(files), ...opts, generalPathOnly: true });
+    return [observable(fast), observable(general)] as const;
+  };
+  const PIECES = [
+    'global_defs', 'router_id r1', '  priority 100', '\tweight 1 ', 'virtual_ipaddress {', '}', '{', ' } ', 'a { b }', '$V=7', '$M=a \\', 'b',
+    'weight $V', 'x ${V}', '@n1 keep me', '@^n1 drop me', '@n2', '~SEQ(N,1,3) seq $N', '~LST(L,a,b) lst $L', 'include /f/inc.conf',
+    'includex y', 'included', '"quoted { brace"', 'a "b', '# comment', '! bang', 'k v # c', 'k\\#v', '\f', '\v', ' \t ', 'x'.repeat(400), '\0',
+    'ünïcode wörd', '@', '~', '$', 'inc', 'include',
+  ];
+  const text = fc.array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 8 })), { maxLength: 30 })
+    .chain((ls) => fc.constantFrom('\n', '\r\n').map((nl) => ls.join(nl)));
+
+  it('gives the same lines, columns and diagnostics as the general path', () => {
+    fc.assert(fc.property(text, text, (m, inc) => {
+      const [fast, general] = both({ '/f/main.conf': m, '/f/inc.conf': inc });
+      expect(fast).toEqual(general);
+    }), { numRuns: 3000, seed: 99 });
+  });
+
+  it('agree on a typical config (where the fast path takes nearly every line)', () => {
+    const conf = 'global_defs {\n  router_id r\n}\nvirtual_server 10.0.0.1 80 {\n  lb_algo rr\n  real_server 10.0.0.2 80 {\n    weight 2\n    TCP_CHECK {\n      connect_timeout 3\n    }\n  }\n}\n';
+    const [fast, general] = both({ '/f/main.conf': conf });
+    expect(fast.lines.length).toBe(16);
+    expect(fast).toEqual(general);
   });
 });
