@@ -2,8 +2,8 @@
  * bin/keepalived-ts picks dist/daemon/cli.bundle.js over dist/daemon/cli.js unless the bundle is
  * missing, older than cli.js (a tsc-only rebuild left it stale) or KEEPALIVED_TS_NO_BUNDLE is set.
  * Checked on a copy of the launcher next to two stub CLIs that say which one ran. For -t, -d and
- * --dump-json (as the CLI's own parseArgs reads them) it exits once main() is done, even with
- * handles still open; other commands end the normal way.
+ * --dump-json (as the CLI's own parseArgs reads them) it keeps V8's young generation small and
+ * exits once main() is done, even with handles still open; other commands end the normal way.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -79,6 +79,21 @@ export async function main(argv) { setTimeout(() => process.stdout.write(' timer
     expect(daemonMode.ms).toBeGreaterThanOrEqual(3900);
     expect(timed(['status', '-t'])).toMatchObject({ tail: 'x main timer', status: 5 });
   }, 40_000);
+
+  it('keeps the young generation small for print-only modes only', () => {
+    // main() retains ~400k objects and reports how large V8 let the new space grow (MiB).
+    const cli = `import v8 from 'node:v8';
+export const parseArgs = (argv) => ({ ok: true, opts: { configTest: argv.includes('-t'), dumpConf: argv.includes('-d'), dumpJson: false } });
+export async function main() { const keep = []; for (let i = 0; i < 400000; i++) keep.push({ i, s: 'x' + i });
+  process.stdout.write(String(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576)); return keep.length > 0 ? 0 : 1; }\n`;
+    const daemon = join(root, 'dist', 'daemon');
+    mkdirSync(daemon, { recursive: true });
+    writeFileSync(join(daemon, 'cli.js'), cli);
+    const newSpaceMiB = (args: string[]) => Number(spawnSync(process.execPath, [join(root, 'bin', 'keepalived-ts'), ...args], { encoding: 'utf8', timeout: 20_000 }).stdout);
+    expect(newSpaceMiB(['-t'])).toBeLessThanOrEqual(4);
+    expect(newSpaceMiB(['-d'])).toBeLessThanOrEqual(4);
+    expect(newSpaceMiB(['-f', 'x.conf'])).toBeGreaterThan(8);
+  });
 
   it('uses the separate modules when KEEPALIVED_TS_NO_BUNDLE is set', () => {
     writeStubs(5);
