@@ -82,7 +82,7 @@ export async function runDemo(): Promise<number> {
 
     // Director 1 mailed when it became master at start; the failover alert is director 2's.
     const mail = await catcher.waitFor(/\[DIRECTOR2\] VRRP Instance VI_1 - Entering MASTER state/, 15_000).catch(() => null);
-    say(mail ? `failover alert mail received: ${mail}` : 'no failover alert mail from director 2 arrived within 15 s');
+    say(mail ? `failover alert mail received: ${mailSummary(mail)}` : 'no failover alert mail from director 2 arrived within 15 s');
 
     say((await ipvsAvailable())
       ? 'IPVS: available in this kernel'
@@ -99,3 +99,14 @@ export async function runDemo(): Promise<number> {
 }
 
 runDemo().then((code) => process.exit(code), (err: unknown) => { process.stderr.write(`${String(err)}\n`); process.exit(1); });
+
+/** The catcher prints each mail as one JSON line (headers, body, …); the demo shows who, what and the body. */
+function mailSummary(line: string): string {
+  const json = line.slice(line.indexOf('{'));
+  try {
+    const m = JSON.parse(json) as { from?: string; to?: string[]; subject?: string; body?: string };
+    return `From ${m.from} to ${(m.to ?? []).join(', ')}: "${m.subject}" / ${JSON.stringify((m.body ?? '').trim())}`;
+  } catch {
+    return line;
+  }
+}
