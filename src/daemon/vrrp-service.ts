@@ -20,6 +20,7 @@ import type { VrrpFromState, VrrpGroupStateEvent, VrrpInstanceStateEvent } from 
 import type { InstanceConfig } from '../vrrp/config.js';
 import type { VrrpState } from '../vrrp/fsm.js';
 import { VrrpInstance } from '../vrrp/instance.js';
+import { buildVrrpIpv4Datagram } from '../vrrp/ipv4.js';
 import type { Announcer, Notifier, RxPacket, StateNotification, VipManager, VrrpTransport } from '../vrrp/ports.js';
 import { VrrpRouter } from '../vrrp/router.js';
 import { SyncGroup } from '../vrrp/sync-group.js';
@@ -204,10 +205,14 @@ export class VrrpService {
   }
 
   private openWire(ifindex: number, ifname: string, family: Family, src: Uint8Array): Wire {
-    const sock = VrrpSocket.open({ family, ifindex, ifname, src, multicast: false }, this.d.native);
+    // IPv4 adverts carry the header keepalived builds (ID counter per instance, TTL, no DF);
+    // over IPv6 the kernel builds it and the hop limit is set per send.
+    const sock = VrrpSocket.open({ family, ifindex, ifname, src, multicast: false, headerIncluded: family === 4 }, this.d.native);
     const transport: VrrpTransport = {
-      // The kernel numbers the IPv4 ID (no IP_HDRINCL); the TTL is the instance's (unicast_ttl).
-      send: (p) => { sock.send(p.payload, p.dst, { ttl: p.ttl, src: p.src }); },
+      send: (p) => {
+        if (p.family === 4) sock.sendDatagram(buildVrrpIpv4Datagram(p.payload, { id: p.ipId, ttl: p.ttl, src: p.src, dst: p.dst }), p.dst, p.src);
+        else sock.send(p.payload, p.dst, { ttl: p.ttl, src: p.src });
+      },
       onPacket: (h) => {
         sock.receive({
           onPacket: (dg) => h({ ifindex: dg.ifindex, family: dg.family, src: dg.src, dst: dg.dst, ttl: dg.ttl < 0 ? undefined : dg.ttl, payload: dg.payload } satisfies RxPacket),

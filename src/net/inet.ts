@@ -16,6 +16,7 @@ export const SO_BINDTODEVICE = 25;
 export const IPPROTO_IP = 0;
 export const IP_TOS = 1;
 export const IP_TTL = 2;
+export const IP_HDRINCL = 3;
 export const IP_PKTINFO = 8;
 export const IP_MULTICAST_IF = 32;
 export const IP_MULTICAST_TTL = 33;

@@ -2,9 +2,11 @@
  * Raw protocol-112 sockets for VRRP on one interface. This layer moves VRRP payloads; the VRRP codec
  * (src/vrrp/) encodes and checks them.
  *
- * IPv4: a TX socket bound to the pinned source address (a raw socket bound to a unicast address only
- * receives packets addressed to it, so it can never see 224.0.0.18) and an unbound RX socket that
- * joins the group on the interface. Receive includes the IPv4 header, so the TTL is readable.
+ * One unbound RX socket per interface and family, joined to every group an instance needs, and one
+ * TX socket per advert source address (a raw socket bound to a unicast address only receives packets
+ * addressed to it, so it can never see 224.0.0.18).
+ * IPv4: receive includes the IPv4 header, so the TTL is readable; with `headerIncluded` the caller
+ * sends whole datagrams (IP_HDRINCL), otherwise the kernel builds the header.
  * IPv6: the kernel never returns the IPv6 header; hop limit and destination come from cmsgs
  * (IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO). IPV6_CHECKSUM 6 makes the kernel fill the VRRP checksum on
  * send and drop bad ones on receive.
@@ -12,7 +14,7 @@
 import type { Family } from '../common/ip.js';
 import { formatIp, parseIp } from '../common/ip.js';
 import {
-  AF_INET, AF_INET6, IP_ADD_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TOS, IP_TTL,
+  AF_INET, AF_INET6, IP_ADD_MEMBERSHIP, IP_HDRINCL, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_TOS, IP_TTL,
   IP_PKTINFO, IPPROTO_IP, IPPROTO_IPV6, ipv4PktinfoIfindex, IPV6_CHECKSUM, IPV6_JOIN_GROUP, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP,
   IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IPV6_UNICAST_HOPS, ifnameBytes, ipMreqn, ipv6Mreq, ipv6RecvInfo, parseCmsgs,
   parseIpv4Datagram, parseSockaddr, SO_BINDTODEVICE, SO_RCVBUF, SOCK_RAW, SOL_SOCKET, sockaddrIn, sockaddrIn6,
@@ -61,6 +63,11 @@ export interface VrrpSocketOptions {
   bindToDevice?: boolean;
   /** Our own adverts looped back to local sockets; default false. */
   loop?: boolean;
+  /**
+   * IPv4: the caller builds the IP header (IP_HDRINCL) and sends with sendDatagram, so ID, TTL and
+   * TOS are per packet, as keepalived sends them. Default false.
+   */
+  headerIncluded?: boolean;
 }
 
 export interface VrrpSocketHandlers {
@@ -162,6 +169,16 @@ export class VrrpSocket {
     return tx.sock.send(payload, sockaddrIn6(dst, scoped ? this.opts.ifindex : 0));
   }
 
+  /**
+   * IPv4 with `headerIncluded`: sends a whole datagram (IPv4 header + VRRP) to `dst` over the TX
+   * socket of `src`. The kernel fills in the header checksum and total length only.
+   */
+  sendDatagram(datagram: Uint8Array, dst: Uint8Array, src: Uint8Array | undefined = this.opts.src): boolean {
+    if (this.opts.family !== 4 || !this.opts.headerIncluded) throw new Error('sendDatagram needs an IPv4 VrrpSocket opened with headerIncluded');
+    if (dst.length !== 4) throw new RangeError(`VRRP over IPv4 cannot send to ${formatIp(dst)}`);
+    return this.txFor(src).sock.send(datagram, sockaddrIn(dst));
+  }
+
   private txFor(src: Uint8Array | undefined): TxSocket {
     const key = src ? formatIp(src) : '';
     let tx = this.txs.get(key);
@@ -236,6 +253,7 @@ function setupTxV4(tx: DatagramSocket, o: VrrpSocketOptions, src: Uint8Array | u
   tx.setIntOption(IPPROTO_IP, IP_MULTICAST_TTL, ttl);
   tx.setIntOption(IPPROTO_IP, IP_MULTICAST_LOOP, o.loop ? 1 : 0);
   tx.setOption(IPPROTO_IP, IP_MULTICAST_IF, ipMreqn(new Uint8Array(4), o.ifindex));
+  if (o.headerIncluded) tx.setIntOption(IPPROTO_IP, IP_HDRINCL, 1);
 }
 
 function setupRxV4(rx: DatagramSocket, o: VrrpSocketOptions): void {

@@ -24,10 +24,7 @@ export interface TxPacket {
   dst: Uint8Array;
   /** TTL / hop limit: 255 for multicast, unicast_ttl for unicast peers. */
   ttl: number;
-  /**
-   * IPv4 identification keepalived would use (per-instance counter, 0 skipped), for IP_HDRINCL
-   * senders. The daemon's socket transport lets the kernel number packets instead.
-   */
+  /** IPv4 identification keepalived uses (per-instance counter, 0 skipped); the daemon sends it with IP_HDRINCL. */
   ipId: number;
   /** The VRRP message (checksum already filled in). */
   payload: Uint8Array;

@@ -75,7 +75,17 @@ beforeEach(async () => {
   }
 });
 
-interface WireAdvert { ttl: number; src: string; dst: string; version: number; vrid: number; prio: number }
+interface WireAdvert {
+  ttl: number;
+  /** IPv4 only: identification and fragmentation flags. */
+  id?: number | undefined;
+  flags?: string | undefined;
+  src: string;
+  dst: string;
+  version: number;
+  vrid: number;
+  prio: number;
+}
 
 /**
  * VRRP adverts in tcpdump -vv text. IPv4 prints `(tos 0xc0, ttl N, …)` and, on the next line,
@@ -83,8 +93,11 @@ interface WireAdvert { ttl: number; src: string; dst: string; version: number; v
  * `(ttl N), ` after `Advertisement, ` when it is not 255).
  */
 function adverts(text: string): WireAdvert[] {
-  const re = /(?:ttl|hlim) (\d+),[^\n]*?(?:\n\s+)?([0-9a-f.:]+) > ([0-9a-f.:]+): VRRPv(\d), Advertisement, (?:\(ttl \d+\), )?vrid (\d+), prio (\d+)/g;
-  return [...text.matchAll(re)].map((m) => ({ ttl: Number(m[1]), src: m[2]!, dst: m[3]!, version: Number(m[4]), vrid: Number(m[5]), prio: Number(m[6]) }));
+  const re = /(?:ttl|hlim) (\d+),(?: id (\d+), offset \d+, flags \[([^\]]*)\],)?[^\n]*?(?:\n\s+)?([0-9a-f.:]+) > ([0-9a-f.:]+): VRRPv(\d), Advertisement, (?:\(ttl \d+\), )?vrid (\d+), prio (\d+)/g;
+  return [...text.matchAll(re)].map((m) => ({
+    ttl: Number(m[1]), id: m[2] === undefined ? undefined : Number(m[2]), flags: m[3],
+    src: m[4]!, dst: m[5]!, version: Number(m[6]), vrid: Number(m[7]), prio: Number(m[8]),
+  }));
 }
 
 /** Captures VRRP on an interface for `ms` and returns the adverts seen. */
@@ -126,8 +139,11 @@ describe('unicast peers (IPv4)', () => {
 
     const fromMaster = await captureAdverts('d2', 'eth0', OUTLAST_MASTER_DOWN);
     expect(fromMaster.adverts.length, fromMaster.text).toBeGreaterThanOrEqual(3);
-    for (const a of fromMaster.adverts) expect(a).toMatchObject({ src: D1.v4, dst: D2.v4, ttl: 7, vrid: 51, prio: 150 });
+    for (const a of fromMaster.adverts) expect(a).toMatchObject({ src: D1.v4, dst: D2.v4, ttl: 7, vrid: 51, prio: 150, flags: 'none' });
     expect(fromMaster.text).not.toContain('224.0.0.18');
+    // keepalived's IPv4 header: an ID counter per instance, one step per advert, no DF.
+    const ids = fromMaster.adverts.map((a) => a.id!);
+    expect(ids.slice(1).map((id, i) => (id - ids[i]! + 0x10000) % 0x10000), fromMaster.text).toEqual(ids.slice(1).map(() => 1));
     stayedBackup(b, 'd2', VIP4); // the backup hears the unicast adverts
     expect(await vipsOn(lab, 'd2')).not.toContain(VIP4);
 

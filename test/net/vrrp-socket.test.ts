@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIp } from '../../src/common/ip.js';
 import {
-  encodeCmsgs, IP_ADD_MEMBERSHIP, IP_PKTINFO, IP_TTL, IPV6_UNICAST_HOPS, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IPPROTO_IP, IPPROTO_IPV6,
+  encodeCmsgs, IP_ADD_MEMBERSHIP, IP_HDRINCL, IP_PKTINFO, IP_TTL, IPV6_UNICAST_HOPS, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IPPROTO_IP, IPPROTO_IPV6,
   IPV6_CHECKSUM, IPV6_HOPLIMIT, IPV6_JOIN_GROUP, IPV6_MULTICAST_HOPS, IPV6_PKTINFO, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO,
   ipMreqn, ipv6Mreq, SO_BINDTODEVICE, SOL_SOCKET, sockaddrIn, sockaddrIn6,
 } from '../../src/net/inet.js';
@@ -172,5 +172,27 @@ describe('VrrpSocket shared by several instances on one interface', () => {
     vs.addSource(ip('fe80::7'));
     expect(n.sockets[2]!.bound).toEqual(sockaddrIn6(ip('fe80::7'), 5));
     expect(n.option(n.sockets[2]!.fd, IPPROTO_IPV6, IPV6_CHECKSUM)).toEqual(int(6));
+  });
+});
+
+describe('VrrpSocket with the IPv4 header built by the caller (IP_HDRINCL)', () => {
+  it('sets IP_HDRINCL on every TX socket and sends whole datagrams as given, from the socket of their source', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0', src: ip('10.88.0.1'), headerIncluded: true }, n);
+    vs.addSource(ip('10.88.0.21'));
+    const [tx, rx, tx2] = n.sockets;
+    expect(n.option(tx!.fd, IPPROTO_IP, IP_HDRINCL)).toEqual(int(1));
+    expect(n.option(tx2!.fd, IPPROTO_IP, IP_HDRINCL)).toEqual(int(1));
+    expect(n.option(rx!.fd, IPPROTO_IP, IP_HDRINCL)).toBeUndefined();
+    const datagram = Uint8Array.from([0x45, 0xc0, 0, 24, 0, 7, 0, 0, 9, 112, 0, 0, 10, 88, 0, 21, 10, 88, 0, 2, 0x21, 51, 100, 0]);
+    vs.sendDatagram(datagram, ip('10.88.0.2'), ip('10.88.0.21'));
+    expect(n.sent).toEqual([expect.objectContaining({ fd: tx2!.fd, data: datagram, to: sockaddrIn(ip('10.88.0.2')) })]);
+  });
+
+  it('refuses whole datagrams on a socket that adds its own header', () => {
+    const n = new FakeNative();
+    const vs = VrrpSocket.open({ family: 4, ifindex: 3, ifname: 'eth0' }, n);
+    expect(() => vs.sendDatagram(Uint8Array.from([0x45]), ip('10.88.0.2'))).toThrow(/headerIncluded/);
+    expect(n.option(n.sockets[0]!.fd, IPPROTO_IP, IP_HDRINCL)).toBeUndefined();
   });
 });
