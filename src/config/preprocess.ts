@@ -297,7 +297,8 @@ class Preprocessor {
     while (cur !== null && cur.length > 0 && !this.budgetExceeded) {
       cur = this.expandAndSplit(cur, ctx, depth, extras);
     }
-    for (const extra of extras) this.processLine(extra, ctx, depth + 1);
+    // Indexed loops on per-line paths: cold (not yet optimized) code allocates for-of iterators.
+    for (let i = 0; i < extras.length; i++) this.processLine(extras[i]!, ctx, depth + 1);
   }
 
   /** Handles the text up to its first brace; returns what is left of the line (or null). */

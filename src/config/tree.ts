@@ -229,9 +229,10 @@ class TreeBuilder {
           `Internal parser error (${parsed}) - statement skipped`));
       } else {
         const sink = this.onStatement;
-        for (const st of parsed) {
-          if (sink === null) this.nodes.push(this.toNode(st));
-          else sink(this.toNode(st));
+        for (let i = 0; i < parsed.length; i++) {
+          const node = this.toNode(parsed[i]!);
+          if (sink === null) this.nodes.push(node);
+          else sink(node);
         }
       }
     }

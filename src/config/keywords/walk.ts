@@ -33,7 +33,8 @@ const takesBlock = (def: KwDef<unknown>): boolean => def.kind === 'lines' || def
 
 /** Walks `nodes` (the lines of one block) into `target`; returns where each keyword was written. */
 export function applySection<T>(nodes: readonly ConfNode[], sec: Section<T>, target: T, ctx: Ctx, locs: BlockLocs): void {
-  for (const node of nodes) applyStatement(node, sec, target, ctx, locs);
+  // Indexed: cold (not yet optimized) code allocates an iterator result per for-of step.
+  for (let i = 0; i < nodes.length; i++) applyStatement(nodes[i]!, sec, target, ctx, locs);
 }
 
 /**
@@ -151,7 +152,9 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
     case 'lines': {
       def.start?.(t, node, ctx);
       const list = (locs.lists[node.keyword] ??= []);
-      for (const line of node.block ?? []) {
+      const lines = node.block ?? [];
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!;
         if (def.line?.(t, line, ctx, node)) list.push(line.at);
       }
       return;
