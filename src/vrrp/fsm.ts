@@ -62,6 +62,8 @@ export type Effect =
   | { t: 'addVips' }
   | { t: 'delVips' }
   | { t: 'garp'; burst: 'master' | 'lowerPrio' }
+  /** A MASTER kept across a reload: a burst only if VIPs were added; the refresh restarts. */
+  | { t: 'garpReload'; vipsAdded: boolean }
   | { t: 'cancelGarp' }
   /** Unicast instance leaving FAULT: one GARP/NA for our own source so the master can reach us. */
   | { t: 'announceSelf' }

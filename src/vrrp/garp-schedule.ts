@@ -5,7 +5,8 @@
  * garp_master_repeat packets per address at once, a second one garp_master_delay later (none if
  * 0), and if garp_master_refresh > 0 refresh bursts of garp_master_refresh_repeat every refresh
  * period, the first at delay + refresh. A MASTER hearing a lower priority sends
- * garp_lower_prio_repeat at once and again after garp_lower_prio_delay.
+ * garp_lower_prio_repeat at once and again after garp_lower_prio_delay. A MASTER kept across a
+ * reload announces again only when VIPs were added.
  * vrrp_min_garp reduces all of this to one packet per address on becoming MASTER.
  * A burst loops `repeat` times over all addresses; packets are spaced by vrrp_garp_interval
  * (IPv4) / vrrp_gna_interval (IPv6), back to back when 0.
@@ -26,6 +27,20 @@ export function masterBursts(g: GarpConfig): Burst[] {
 export function masterRefresh(g: GarpConfig): Refresh | null {
   if (g.minGarp || g.masterRefreshMs <= 0) return null;
   return { firstAtMs: g.masterDelayMs + g.masterRefreshMs, periodMs: g.masterRefreshMs, repeat: g.masterRefreshRepeat };
+}
+
+/**
+ * A MASTER kept across a reload: one burst at once when VIPs were added (keepalived announces
+ * all its addresses then, not only the new ones), and the refresh restarted from now.
+ */
+export function reloadBursts(g: GarpConfig, vipsAdded: boolean): Burst[] {
+  if (!vipsAdded) return [];
+  return [{ atMs: 0, repeat: g.minGarp ? 1 : g.masterRepeat }];
+}
+
+export function reloadRefresh(g: GarpConfig): Refresh | null {
+  if (g.minGarp || g.masterRefreshMs <= 0) return null;
+  return { firstAtMs: g.masterRefreshMs, periodMs: g.masterRefreshMs, repeat: g.masterRefreshRepeat };
 }
 
 export function lowerPrioBursts(g: GarpConfig): Burst[] {

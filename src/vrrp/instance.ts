@@ -4,14 +4,14 @@
  * statistics (keepalived.stats categories) live here too. No Node I/O.
  */
 import type { Clock } from '../common/clock.js';
-import { formatIp } from '../common/ip.js';
 import type { Logger } from '../common/log.js';
 import { normaliseInstanceConfig, type InstanceConfig } from './config.js';
 import { initialRuntime, step, type Effect, type TimerName, type VrrpEvent, type VrrpRuntime, type VrrpState } from './fsm.js';
-import { burstPackets, lowerPrioBursts, masterBursts, masterRefresh, type Burst } from './garp-schedule.js';
+import { burstPackets, lowerPrioBursts, masterBursts, masterRefresh, reloadBursts, reloadRefresh, type Burst, type Refresh } from './garp-schedule.js';
 import { nextIpId } from './ipv4.js';
 import { AUTH_PASS, checkAdvert, countsAsReceived, encodeAdvert, type Advert, type CheckContext, type DropReason } from './packet.js';
 import type { Announcer, Notifier, RxPacket, VipManager, VrrpTransport } from './ports.js';
+import { resumeStep, type Handover } from './reload.js';
 import type { MemberView, SyncGroup, SyncMember } from './sync-group.js';
 import type { PriorityOutcome } from './track.js';
 
@@ -48,10 +48,14 @@ export const emptyStats = (): InstanceStats => ({
   not_unicast_peer: 0, peer_ttl: 0, transitions: 0,
 });
 
-/** keepalived matches instances across a reload by these fields, not by name (vrrp_exist, semantics §2.11). */
-export function reloadKey(c: InstanceConfig): string {
-  const unicast = c.unicastPeers.length > 0;
-  return [c.vrid, c.family, c.ifname, unicast ? 'unicast' : 'multicast', formatIp(unicast ? c.srcIp : c.mcastGroup)].join('|');
+export { reloadKey } from './reload.js';
+
+/** State handed to a reload successor (see reload.ts) with what only the runner keeps. */
+export interface InstanceHandover extends Handover {
+  stats: InstanceStats;
+  lastTransitionAt: number;
+  ipId: number;
+  oldUnicastChecksum: boolean;
 }
 
 export interface InstanceDeps {
@@ -194,7 +198,8 @@ export class VrrpInstance implements SyncMember {
       case 'disarm': return this.disarm(fx.timer);
       case 'addVips': return this.addVips();
       case 'delVips': return this.delVips();
-      case 'garp': return this.scheduleGarp(fx.burst === 'master' ? masterBursts(this.cfg.garp) : lowerPrioBursts(this.cfg.garp), fx.burst === 'master');
+      case 'garp': return this.scheduleGarp(fx.burst === 'master' ? masterBursts(this.cfg.garp) : lowerPrioBursts(this.cfg.garp), fx.burst === 'master' ? masterRefresh(this.cfg.garp) : null);
+      case 'garpReload': return this.scheduleGarp(reloadBursts(this.cfg.garp, fx.vipsAdded), reloadRefresh(this.cfg.garp));
       case 'cancelGarp': return this.cancelGarp();
       case 'announceSelf': return this.guard('announce', () => this.deps.announcer.announce(this.name, this.cfg.srcIp));
       case 'notify': return this.guard('notify', () => this.deps.notifier.notify({ instance: this.name, from: fx.from, state: fx.state, priority: fx.priority }));
@@ -265,14 +270,13 @@ export class VrrpInstance implements SyncMember {
     }
   }
 
-  private scheduleGarp(bursts: Burst[], withRefresh: boolean): void {
+  private scheduleGarp(bursts: Burst[], refresh: Refresh | null): void {
     const start = (): void => {
       // A burst due now goes out at once: a timer would cost at least one more event-loop turn.
       for (const b of bursts) {
         if (b.atMs <= 0) this.sendBurst(b.repeat);
         else this.garpAt(b.atMs, () => this.sendBurst(b.repeat));
       }
-      const refresh = withRefresh ? masterRefresh(this.cfg.garp) : null;
       if (refresh) {
         const tick = (): void => { this.sendBurst(refresh.repeat); this.garpAt(refresh.periodMs, tick); };
         this.garpAt(refresh.firstAtMs, tick);
@@ -306,24 +310,30 @@ export class VrrpInstance implements SyncMember {
   }
 
   /** Stops timers and GARPs without any protocol action, handing state and stats to a reload successor. */
-  detach(): { runtime: VrrpRuntime; stats: InstanceStats } {
+  detach(): InstanceHandover {
     this.detached = true;
     for (const t of [...this.timers.keys()]) this.disarm(t);
     this.cancelGarp();
-    return { runtime: this.rt, stats: { ...this.stats } };
+    return {
+      cfg: this.cfg, runtime: this.rt, stats: { ...this.stats }, lastTransitionAt: this.lastTransitionAt,
+      ipId: this.ipId, oldUnicastChecksum: this.oldUnicastChecksum,
+    };
   }
 
   /**
-   * Reload: continue from a predecessor matched by `reloadKey` — same state, stats and timer
-   * deadlines (keepalived keeps matched instances running). The effective priority restarts from
-   * the new base priority (apply trackers afterwards); VIP differences are the caller's to apply.
+   * Reload: continue from a predecessor matched by `reloadKey` (keepalived keeps matched instances
+   * running): same state, stats and Master_Down deadline; a MASTER advertises `effectivePriority`
+   * at once and announces its addresses if some were added (reload.ts). The VIP difference itself
+   * is the caller's to apply first (it knows their devices). No notification: the state is unchanged.
    */
-  resume(prev: { runtime: VrrpRuntime; stats: InstanceStats }): void {
-    const r = prev.runtime;
-    this.rt = { ...r, effectivePriority: this.cfg.priority, masterAdverIntCs: r.state === 'MASTER' ? this.cfg.advertIntervalCs : r.masterAdverIntCs };
+  resume(prev: InstanceHandover, effectivePriority = this.cfg.priority): void {
     Object.assign(this.stats, prev.stats);
-    if (r.state === 'MASTER') this.arm('adver', r.adverAt ?? this.deps.clock.now());
-    if (r.state === 'BACKUP' && r.downAt !== undefined) this.arm('masterDown', r.downAt);
+    this.lastTransitionAt = prev.lastTransitionAt;
+    this.ipId = prev.ipId;
+    if (this.cfg.oldUnicastChecksum !== 'never') this.oldUnicastChecksum ||= prev.oldUnicastChecksum;
+    const { state, effects } = resumeStep(prev, this.cfg, this.deps.clock.now(), effectivePriority);
+    this.rt = state;
+    for (const fx of effects) if (fx.t !== 'transition') this.apply(fx);
   }
 
   /** Timers and GARPs still pending (for leak checks in tests and on teardown). */

@@ -306,6 +306,63 @@ describe('reload', () => {
   });
 });
 
+describe('reload of a changed MASTER (keepalived reload_master)', () => {
+  /** a (150) MASTER and b (100) BACKUP; then a is replaced by a successor built from `next`. */
+  function reloadedMaster(next: Partial<InstanceConfig>, version: 2 | 3 = 2) {
+    const { clock, wire } = lab();
+    const a = host(wire, clock, 'a', { srcIp: ip(1), priority: 150, version });
+    const b = host(wire, clock, 'b', { srcIp: ip(2), priority: 100, version });
+    a.inst.start(); b.inst.start();
+    clock.advance(10_000);
+    expect([a.inst.state, b.inst.state]).toEqual(['MASTER', 'BACKUP']);
+    const before = { notes: a.notifier.events.length, garps: a.announcer.sent.length, vipOps: a.vips.ops.length };
+    const prev = a.inst.detach();
+    const transport = wire.attach('a');
+    const a2 = new VrrpInstance(instanceConfig({ name: 'VI_1', vrid: 51, srcIp: ip(1), vips: [VIP], ifindex: 2, version, ...next }),
+      { clock, transport, vips: a.vips, announcer: a.announcer, notifier: a.notifier, log: a.log });
+    new VrrpRouter(transport, a.log).add(a2);
+    a2.resume(prev, a2.cfg.priority);
+    return { clock, wire, a, b, a2, prev, before };
+  }
+
+  it('a lower priority and an added VIP: stays MASTER, advertises 140 at once, announces both VIPs, no priority 0, no notification', () => {
+    const { clock, wire, a, b, a2, prev, before } = reloadedMaster({ priority: 140, vips: [VIP, ip(101)] });
+    expect(a2.state).toBe('MASTER');
+    expect(wire.adverts('a').at(-1)).toEqual([10_000, 140]);
+    expect(a.announcer.sent.slice(before.garps).map((g) => [g.at, g.addr])).toEqual(Array(5).fill([[10_000, '10.0.0.100'], [10_000, '10.0.0.101']]).flat());
+    clock.advance(10_000);
+    expect([a2.state, b.inst.state]).toEqual(['MASTER', 'BACKUP']);
+    expect(wire.adverts('a').filter(([t]) => t >= 10_000).map(([, p]) => p)).toEqual(Array(11).fill(140));
+    expect(wire.adverts('a').some(([, p]) => p === 0)).toBe(false);
+    expect(a.notifier.events.length).toBe(before.notes);
+    expect(a.vips.ops.length).toBe(before.vipOps); // the VIP difference is the daemon's (it knows the devices)
+    expect(a.announcer.sent.length).toBe(before.garps + 10); // no second burst after garp_master_delay
+    expect(a2.stats).toMatchObject({ advert_sent: prev.stats.advert_sent + 11, become_master: 1, transitions: prev.stats.transitions });
+    expect(b.notifier.events.map((e) => e.state)).toEqual(['BACKUP']);
+  });
+
+  it('a changed advert_int (v3) takes effect from the advert sent at the reload; the backup learns it', () => {
+    const { clock, wire, b, a2 } = reloadedMaster({ priority: 150, advertIntervalCs: 300 }, 3);
+    clock.advance(20_000);
+    expect(wire.adverts('a').filter(([t]) => t >= 10_000).map(([t]) => t)).toEqual([10_000, 13_000, 16_000, 19_000, 22_000, 25_000, 28_000]);
+    expect(b.inst.runtime.masterAdverIntCs).toBe(300);
+    expect([a2.state, b.inst.state]).toEqual(['MASTER', 'BACKUP']);
+  });
+
+  it('a priority below the backup: the backup preempts on its down timer, the old master yields without priority 0', () => {
+    const { clock, wire, a, b, a2, before } = reloadedMaster({ priority: 50 });
+    expect(wire.adverts('a').at(-1)).toEqual([10_000, 50]);
+    clock.advance(5_000);
+    expect([a2.state, b.inst.state]).toEqual(['BACKUP', 'MASTER']);
+    expect(wire.adverts('a').some(([, p]) => p === 0)).toBe(false);
+    expect(a.vips.ops.slice(before.vipOps).map((o) => o.op)).toEqual(['remove']);
+    expect(a.notifier.events.slice(before.notes).map((e) => [e.from, e.state])).toEqual([['MASTER', 'BACKUP']]);
+    // b took over when its Master_Down_Interval ran out after the last advert it accepted (priority 150, before the reload).
+    const lastAccepted = wire.adverts('a').filter(([, p]) => p === 150).at(-1)![0];
+    expect(b.notifier.events.at(-1)).toMatchObject({ state: 'MASTER', at: lastAccepted + 0.1 + 3609.375 });
+  });
+});
+
 describe('config leniency', () => {
   it('a v2 fractional interval is rounded with a warning instead of failing at the first advert', () => {
     const { clock, wire } = lab();
