@@ -19,7 +19,7 @@ import { VrrpSocket } from '../net/vrrp-socket.js';
 import type { VrrpFromState, VrrpGroupStateEvent, VrrpInstanceStateEvent } from '../notify/events.js';
 import type { InstanceConfig } from '../vrrp/config.js';
 import type { VrrpState } from '../vrrp/fsm.js';
-import { VrrpInstance } from '../vrrp/instance.js';
+import { reloadKey, VrrpInstance, type InstanceHandover } from '../vrrp/instance.js';
 import { buildVrrpIpv4Datagram } from '../vrrp/ipv4.js';
 import type { Announcer, Notifier, RxPacket, StateNotification, VipManager, VrrpTransport } from '../vrrp/ports.js';
 import { VrrpRouter } from '../vrrp/router.js';
@@ -38,6 +38,13 @@ export interface VrrpServiceDeps {
   /** Runs a vrrp_script once; resolves true when it exited 0 within the timeout. */
   runScript(argv: string[], timeoutMs: number): Promise<boolean>;
 }
+
+/** Address specs of `old` that `next` does not have (any attribute differing counts as dropped). */
+const specsNotIn = (old: readonly AddrSpec[], next: readonly AddrSpec[]): AddrSpec[] => {
+  const plain = (v: AddrSpec) => JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? Array.from(x) : x));
+  const keep = new Set(next.map(plain));
+  return old.filter((v) => !keep.has(plain(v)));
+};
 
 /** The engine's INIT is the notifiers' INIT; every other state keeps its name. */
 const notifyFrom = (s: VrrpState): VrrpFromState => s;
@@ -145,11 +152,15 @@ export class VrrpService {
   }
 
   /**
-   * SIGHUP: instances whose resolved configuration is unchanged keep running untouched (no VIP
-   * flap, no extra GARP); removed ones stop (priority 0 if MASTER, VIPs removed); new and changed
-   * ones start afresh. A changed sync-group member restarts its whole group.
+   * SIGHUP, as keepalived (semantics §2.11): an instance whose resolved configuration is unchanged
+   * keeps running untouched (no VIP flap, no extra GARP). A changed one that keepalived would match
+   * (same VRID, family, interface, unicast source / multicast group, whatever its name) continues
+   * in its state: a MASTER stays MASTER and advertises the new priority at once, VIPs the new
+   * configuration drops are removed and new ones added (reload.ts). Removed instances stop
+   * (priority 0 if MASTER, VIPs removed); unmatched new ones start from INIT. Sync-group members
+   * are not matched: a changed member restarts its whole group.
    */
-  async reload(next: Config): Promise<{ kept: string[]; stopped: string[]; started: string[] }> {
+  async reload(next: Config): Promise<{ kept: string[]; resumed: string[]; stopped: string[]; started: string[] }> {
     const prevCfg = this.cfg;
     this.cfg = next;
     const keep = new Set<string>();
@@ -157,39 +168,82 @@ export class VrrpService {
       if (this.instances.has(model.name) && this.builtFrom.get(model.name) === this.buildKey(model)) keep.add(model.name);
     }
     // A group is rebuilt whole when any of its (old or new) members is not kept.
+    const grouped = new Set<string>();
     for (const g of [...prevCfg.syncGroups, ...next.syncGroups]) {
+      for (const m of g.members) grouped.add(m);
       if (g.members.some((m) => !keep.has(m))) {
         for (const m of g.members) keep.delete(m);
         this.groups.delete(g.name);
       }
     }
+    const successors = this.matchSuccessors(next, keep, grouped);
+    const handovers = new Map<string, { from: string; handover: InstanceHandover; vips: AddrSpec[] }>();
     const stopped: string[] = [];
     for (const [name, inst] of [...this.instances]) {
       if (keep.has(name)) continue;
-      inst.shutdown();
-      await this.vipManager().remove(name);
+      const successor = successors.get(name);
+      if (successor) {
+        handovers.set(successor, { from: name, handover: inst.detach(), vips: this.vipsOf.get(name) ?? [] });
+      } else {
+        inst.shutdown();
+        await this.vipManager().remove(name);
+        stopped.push(name);
+      }
       for (const w of this.wires.values()) w.router.remove(inst);
       this.instances.delete(name);
       this.builtFrom.delete(name);
-      stopped.push(name);
     }
+    for (const name of [...this.vipsOf.keys()]) if (!keep.has(name)) this.vipsOf.delete(name);
     const started: string[] = [];
+    const resumed: string[] = [];
     for (const model of next.vrrpInstances) {
       if (keep.has(model.name)) continue;
       const inst = this.buildInstance(model);
-      await this.vipManager().remove(model.name);
       const o = this.tracking(model.name);
-      inst.start(o.fault);
+      const prev = handovers.get(model.name);
+      if (prev) {
+        // Only a MASTER holds VIPs: apply the difference before it announces them.
+        if (prev.handover.runtime.state === 'MASTER') {
+          const now = this.vipsOf.get(model.name) ?? [];
+          await this.changeVips(prev.from, specsNotIn(prev.vips, now), 'del');
+          await this.changeVips(model.name, specsNotIn(now, prev.vips), 'add');
+        }
+        inst.resume(prev.handover, o.priority);
+        this.log.info(`(${model.name}) reloaded in ${inst.state} state${prev.from === model.name ? '' : ` (was ${prev.from})`}`);
+        resumed.push(model.name);
+      } else {
+        await this.vipManager().remove(model.name);
+        inst.start(o.fault);
+        started.push(model.name);
+      }
       inst.applyTracking(o);
-      started.push(model.name);
     }
     for (const cancel of this.scriptTimers.values()) cancel();
     this.scriptTimers.clear();
     this.startScripts();
     this.retrack();
     const kept = [...keep];
-    this.log.info({ kept, stopped, started }, 'VRRP configuration reloaded');
-    return { kept, stopped, started };
+    this.log.info({ kept, resumed, stopped, started }, 'VRRP configuration reloaded');
+    return { kept, resumed, stopped, started };
+  }
+
+  /** New instance name → running instance it continues, by keepalived's reload identity (reloadKey). */
+  private matchSuccessors(next: Config, keep: ReadonlySet<string>, grouped: ReadonlySet<string>): Map<string, string> {
+    const lookup = (n: string) => this.links.get(n);
+    const byKey = new Map<string, string>();
+    for (const [name, inst] of this.instances) {
+      if (!keep.has(name) && !grouped.has(name)) byKey.set(reloadKey(inst.cfg), name);
+    }
+    const successors = new Map<string, string>(); // old name → new name
+    for (const model of next.vrrpInstances) {
+      if (keep.has(model.name) || grouped.has(model.name)) continue;
+      const key = reloadKey(toInstanceConfig(model, next.globalDefs, lookup));
+      const old = byKey.get(key);
+      if (old === undefined) continue;
+      byKey.delete(key);
+      successors.set(old, model.name);
+    }
+    return successors;
   }
 
   /**
@@ -227,19 +281,23 @@ export class VrrpService {
   }
 
   private vipManager(): VipManager {
-    const each = async (instance: string, op: 'add' | 'del') => {
-      for (const spec of this.vipsOf.get(instance) ?? []) {
-        try {
-          if (op === 'add') await this.d.rtnl.addAddr(spec, { replace: true });
-          else await this.d.rtnl.delAddr(spec);
-        } catch (err) {
-          // Someone removed it already, or it was there: the wanted end state holds.
-          if (op === 'del' && isNetlinkError(err, 'EADDRNOTAVAIL')) continue;
-          this.log.error({ err, inst: instance }, `cannot ${op === 'add' ? 'add' : 'remove'} VIP ${formatIp(spec.address)}/${spec.prefix}`);
-        }
-      }
+    return {
+      add: (i) => this.changeVips(i, this.vipsOf.get(i) ?? [], 'add'),
+      remove: (i) => this.changeVips(i, this.vipsOf.get(i) ?? [], 'del'),
     };
-    return { add: (i) => each(i, 'add'), remove: (i) => each(i, 'del') };
+  }
+
+  private async changeVips(instance: string, specs: readonly AddrSpec[], op: 'add' | 'del'): Promise<void> {
+    for (const spec of specs) {
+      try {
+        if (op === 'add') await this.d.rtnl.addAddr(spec, { replace: true });
+        else await this.d.rtnl.delAddr(spec);
+      } catch (err) {
+        // Someone removed it already, or it was there: the wanted end state holds.
+        if (op === 'del' && isNetlinkError(err, 'EADDRNOTAVAIL')) continue;
+        this.log.error({ err, inst: instance }, `cannot ${op === 'add' ? 'add' : 'remove'} VIP ${formatIp(spec.address)}/${spec.prefix}`);
+      }
+    }
   }
 
   private announcer(): Announcer {
