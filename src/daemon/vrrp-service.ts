@@ -202,7 +202,9 @@ export class VrrpService {
       const o = this.tracking(model.name);
       const prev = handovers.get(model.name);
       if (prev) {
-        // Only a MASTER holds VIPs: apply the difference before it announces them.
+        // Only a MASTER holds VIPs: apply the difference before it announces them. Resuming only
+        // after the awaited changes also keeps the monitor's event for our own deletion (a VIP whose
+        // prefix changed) from reading as "VIP deleted externally": the successor is not MASTER yet.
         if (prev.handover.runtime.state === 'MASTER') {
           const now = this.vipsOf.get(model.name) ?? [];
           await this.changeVips(prev.from, specsNotIn(prev.vips, now), 'del');
