@@ -89,8 +89,12 @@ describe('SIGHUP with a changed instance', () => {
     expect(r.arp).toContain(`tell ${VIP2}`); // the added VIP is announced
   });
 
-  it('advert_int 1 s -> 2 s: adverts go out every 2 s with intvl 200cs, the backup follows and stays BACKUP', async () => {
-    const r = await reloadMasterWatching(conf({ state: 'MASTER', priority: 140, advertInt: 2, vip: `${VIP}/24\n    ${VIP2}/24` }), 9_000);
+  it('advert_int 1 s -> 2 s (and a VIP prefix changed): adverts go out every 2 s with intvl 200cs, the backup follows and stays BACKUP', async () => {
+    // Re-adding VIP2 as /32 deletes the /24 first: our own deletion must not read as "VIP deleted externally".
+    const r = await reloadMasterWatching(conf({ state: 'MASTER', priority: 140, advertInt: 2, vip: `${VIP}/24\n    ${VIP2}/32` }), 9_000);
+    const addrs = (await lab.exec('d1', ['ip', '-o', 'addr', 'show', 'dev', 'eth0'])).stdout;
+    expect(addrs).toContain(`${VIP2}/32`);
+    expect(addrs).not.toContain(`${VIP2}/24`);
     const fromD1 = adverts(r.wire).filter((a) => a.src === D1);
     expect(fromD1.map((a) => a.prio)).not.toContain(0);
     const after = fromD1.slice(fromD1.findIndex((a) => a.intvlCs === 200));
@@ -103,7 +107,7 @@ describe('SIGHUP with a changed instance', () => {
   it('a priority below the backup: the backup takes over by preemption, without a priority-0 advert', async () => {
     const cap = await lab.tcpdump('obs', 'eth0', ['proto', '112'], { timeoutMs: 30_000 });
     const mark = master.proc.stdout().length;
-    writeFileSync(master.conf, conf({ state: 'MASTER', priority: 90, advertInt: 2, vip: `${VIP}/24\n    ${VIP2}/24` }));
+    writeFileSync(master.conf, conf({ state: 'MASTER', priority: 90, advertInt: 2, vip: `${VIP}/24\n    ${VIP2}/32` }));
     process.kill(master.proc.pid, 'SIGHUP');
     await waitForVip(lab, 'd2', VIP, true, 12_000);
     await waitForVip(lab, 'd1', VIP, false, 5_000);
