@@ -63,8 +63,11 @@ export class SyncGroup {
 
   get state(): VrrpState { return this.groupState; }
 
+  /** Adds a member; one with the same name is replaced (its reload successor takes its place). */
   add(m: SyncMember): void {
-    this.members.push(m);
+    const i = this.members.findIndex((x) => x.name === m.name);
+    if (i >= 0) this.members[i] = m;
+    else this.members.push(m);
   }
 
   /** keepalived starts a group as MASTER only if every member is an owner with state MASTER. */

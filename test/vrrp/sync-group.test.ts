@@ -83,6 +83,23 @@ describe('SyncGroup with running instances', () => {
     ext.shutdown(); int.shutdown();
     expect(groupStates).toEqual(['INIT->BACKUP', 'BACKUP->MASTER', 'MASTER->FAULT', 'FAULT->BACKUP', 'BACKUP->STOP']);
   });
+  it('a reload successor takes its predecessor\'s place in the group: same state, no group notification, group commands reach it', () => {
+    const { clock, ext, int, g, groupStates, notifier, log } = setup();
+    ext.start(); int.start();
+    clock.advance(5000);
+    expect(g.state).toBe('MASTER');
+    const prev = int.detach();
+    const deps = { clock, transport: new FakeWire(clock).attach('h2'), vips: new FakeVips(clock), announcer: new FakeAnnouncer(clock), notifier, log };
+    const int2 = new VrrpInstance(instanceConfig({ name: 'VI_INT', vrid: 2, srcIp: Uint8Array.of(10, 0, 0, 1), priority: 140 }), deps);
+    int2.joinGroup(g);
+    int2.resume(prev, 140);
+    expect([int2.state, g.state]).toEqual(['MASTER', 'MASTER']);
+    const notes = notifier.events.length;
+    ext.setFault(true);
+    expect([ext.state, int2.state, int.state]).toEqual(['FAULT', 'FAULT', 'MASTER']); // the detached one is out of the group
+    expect(notifier.events.slice(notes).map((e) => `${e.instance}:${e.state}`)).toEqual(['VI_EXT:FAULT', 'VI_INT:FAULT']);
+    expect(groupStates).toEqual(['INIT->BACKUP', 'BACKUP->MASTER', 'MASTER->FAULT']);
+  });
   describe('start timing measured on keepalived 2.2.7 (capture-syncstart.sh)', () => {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/packets/keepalived-2.2.7-syncstart.txt'), 'utf8');
     const ms = (hms: string) => { const [h, m, sec] = hms.split(':').map(Number); return (h! * 3600 + m! * 60 + sec!) * 1000; };
