@@ -157,8 +157,9 @@ export class VrrpService {
    * (same VRID, family, interface, unicast source / multicast group, whatever its name) continues
    * in its state: a MASTER stays MASTER and advertises the new priority at once, VIPs the new
    * configuration drops are removed and new ones added (reload.ts). Removed instances stop
-   * (priority 0 if MASTER, VIPs removed); unmatched new ones start from INIT. Sync-group members
-   * are not matched: a changed member restarts its whole group.
+   * (priority 0 if MASTER, VIPs removed); unmatched new ones start from INIT. A sync group with
+   * the same members, each matching itself, continues in its state; any other change to a group
+   * restarts it whole.
    */
   async reload(next: Config): Promise<{ kept: string[]; resumed: string[]; stopped: string[]; started: string[] }> {
     const prevCfg = this.cfg;
@@ -167,16 +168,19 @@ export class VrrpService {
     for (const model of next.vrrpInstances) {
       if (this.instances.has(model.name) && this.builtFrom.get(model.name) === this.buildKey(model)) keep.add(model.name);
     }
-    // A group is rebuilt whole when any of its (old or new) members is not kept.
+    // A sync group continues when it has the same members, each kept or continued under its own
+    // name; otherwise it is rebuilt whole (its members restart).
+    const continuing = this.continuingGroupMembers(prevCfg, next);
     const grouped = new Set<string>();
     for (const g of [...prevCfg.syncGroups, ...next.syncGroups]) {
       for (const m of g.members) grouped.add(m);
-      if (g.members.some((m) => !keep.has(m))) {
-        for (const m of g.members) keep.delete(m);
+      if (g.members.some((m) => !keep.has(m) && !continuing.has(m))) {
+        for (const m of g.members) { keep.delete(m); continuing.delete(m); }
         this.groups.delete(g.name);
       }
     }
     const successors = this.matchSuccessors(next, keep, grouped);
+    for (const m of continuing) if (!keep.has(m)) successors.set(m, m);
     const handovers = new Map<string, { from: string; handover: InstanceHandover; vips: AddrSpec[] }>();
     const stopped: string[] = [];
     for (const [name, inst] of [...this.instances]) {
@@ -229,7 +233,24 @@ export class VrrpService {
     return { kept, resumed, stopped, started };
   }
 
-  /** New instance name → running instance it continues, by keepalived's reload identity (reloadKey). */
+  /** Members of groups present before and after with the same members, each matching itself by reloadKey. */
+  private continuingGroupMembers(prevCfg: Config, next: Config): Set<string> {
+    const lookup = (n: string) => this.links.get(n);
+    const out = new Set<string>();
+    for (const g of next.syncGroups) {
+      const before = prevCfg.syncGroups.find((p) => p.name === g.name);
+      if (!before || [...before.members].sort().join() !== [...g.members].sort().join()) continue;
+      const matches = g.members.every((m) => {
+        const inst = this.instances.get(m);
+        const model = next.vrrpInstances.find((i) => i.name === m);
+        return inst && model && reloadKey(inst.cfg) === reloadKey(toInstanceConfig(model, next.globalDefs, lookup));
+      });
+      if (matches) for (const m of g.members) out.add(m);
+    }
+    return out;
+  }
+
+  /** Old instance name → new instance name it continues as, by keepalived's reload identity (reloadKey). */
   private matchSuccessors(next: Config, keep: ReadonlySet<string>, grouped: ReadonlySet<string>): Map<string, string> {
     const lookup = (n: string) => this.links.get(n);
     const byKey = new Map<string, string>();

@@ -130,4 +130,69 @@ describe('SIGHUP with a changed instance', () => {
     const wire = await cap.stop();
     expect(adverts(wire).some((a) => a.src === '10.99.0.12' && a.prio === 0)).toBe(true);
   });
+
+  it('a sync group whose members changed priority continues: both VIPs stay, no priority 0, no group re-sync', async () => {
+    const VIP3 = '10.99.0.203';
+    const group = (state: 'MASTER' | 'BACKUP', priority: number, vi2Vips: string) => `global_defs {
+  router_id lab
+  vrrp_version 3
+}
+vrrp_sync_group G1 {
+  group {
+    VI_1
+    VI_2
+  }
+}
+vrrp_instance VI_1 {
+  state ${state}
+  interface eth0
+  virtual_router_id 51
+  priority ${priority}
+  advert_int 1
+  virtual_ipaddress {
+    ${VIP}/24
+  }
+}
+vrrp_instance VI_2 {
+  state ${state}
+  interface eth0
+  virtual_router_id 53
+  priority ${priority}
+  advert_int 1
+  virtual_ipaddress {
+    ${vi2Vips}
+  }
+}
+`;
+    // Set-up: both directors now run the group (a member that was not grouped before restarts).
+    writeFileSync(backup.conf, group('BACKUP', 100, `${VIP3}/24`));
+    process.kill(backup.proc.pid, 'SIGHUP');
+    writeFileSync(master.conf, group('MASTER', 150, `${VIP3}/24`));
+    process.kill(master.proc.pid, 'SIGHUP');
+    await waitForVip(lab, 'd1', VIP3, true, 15_000);
+    await waitForVip(lab, 'd2', VIP, false, 5_000);
+    await sleep(6_000);
+
+    const cap = await lab.tcpdump('obs', 'eth0', ['proto', '112'], { timeoutMs: 20_000 });
+    const mark = master.proc.stdout().length;
+    writeFileSync(master.conf, group('MASTER', 140, `${VIP3}/24\n    ${VIP2}/24`));
+    process.kill(master.proc.pid, 'SIGHUP');
+    const deadline = Date.now() + 4_000;
+    while (Date.now() < deadline) {
+      const d1 = await vipsOn(lab, 'd1');
+      expect(d1).toContain(VIP);
+      expect(d1).toContain(VIP3);
+      expect(await vipsOn(lab, 'd2')).not.toContain(VIP3);
+      await sleep(100);
+    }
+    expect(await vipsOn(lab, 'd1')).toContain(VIP2);
+    const wire = await cap.stop();
+    const log = logAfter(master, mark);
+    expect(log).toMatch(/Configuration reloaded/);
+    expect(log).not.toMatch(/Entering (BACKUP|MASTER|FAULT) STATE|Syncing instances/);
+    const vrid53 = [...wire.matchAll(/10\.99\.0\.11 > 224\.0\.0\.18: VRRPv3, Advertisement, vrid 53, prio (\d+)/g)].map((m) => Number(m[1]));
+    expect(vrid53).not.toContain(0);
+    expect(vrid53.at(-1)).toBe(140);
+    expect(adverts(wire).filter((a) => a.src === D1).map((a) => a.prio)).not.toContain(0);
+  });
 });
