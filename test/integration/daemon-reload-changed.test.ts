@@ -3,8 +3,9 @@
  * instance running (reload_master), so a MASTER whose priority, advert_int or VIPs changed keeps
  * its VIP, sends no priority-0 advert and the backup never takes over; a priority below the
  * backup's lets the backup preempt as on the wire; an instance removed by the reload still
- * releases with priority 0. VRRPv3, so the backup learns a changed advert_int instead of dropping
- * the adverts (v2 requires equal intervals on both sides).
+ * releases with priority 0; a sync group with the same members continues too. VRRPv3, so the
+ * backup learns a changed advert_int instead of dropping the adverts (v2 requires equal intervals
+ * on both sides). The tests run in order on one lab: each starts from the state the last one left.
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
