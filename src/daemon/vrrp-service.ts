@@ -13,7 +13,7 @@ import type { NativeNet } from '../net/native.js';
 import { sendUnsolicitedNa } from '../net/ndisc.js';
 import { isNetlinkError } from '../net/netlink/errors.js';
 import { PacketSocket } from '../net/packet-socket.js';
-import { IFF_UP, IFF_RUNNING, type Link } from '../net/rtnl-codec.js';
+import { IFF_UP, IFF_RUNNING, type Addr, type Link } from '../net/rtnl-codec.js';
 import type { AddrSpec, Rtnl, RtnlEvent } from '../net/rtnl.js';
 import { VrrpSocket } from '../net/vrrp-socket.js';
 import type { VrrpFromState, VrrpGroupStateEvent, VrrpInstanceStateEvent } from '../notify/events.js';
@@ -206,9 +206,9 @@ export class VrrpService {
       const o = this.tracking(model.name);
       const prev = handovers.get(model.name);
       if (prev) {
-        // Only a MASTER holds VIPs: apply the difference before it announces them. Resuming only
-        // after the awaited changes also keeps the monitor's event for our own deletion (a VIP whose
-        // prefix changed) from reading as "VIP deleted externally": the successor is not MASTER yet.
+        // Only a MASTER holds VIPs: apply the difference before it announces them. The monitor's
+        // event for our own deletion of a VIP whose prefix changed can come later; onAddressDeleted
+        // compares prefixes, so it does not read as "VIP deleted externally".
         if (prev.handover.runtime.state === 'MASTER') {
           const now = this.vipsOf.get(model.name) ?? [];
           await this.changeVips(prev.from, specsNotIn(prev.vips, now), 'del');
@@ -398,7 +398,7 @@ export class VrrpService {
       }
     };
     if (e.t === 'addr') {
-      if (e.op === 'del') this.onAddressDeleted(e.addr.index, e.addr.address);
+      if (e.op === 'del') this.onAddressDeleted(e.addr);
       return;
     }
     if (e.t === 'link') update(e.link);
@@ -407,11 +407,15 @@ export class VrrpService {
   }
 
   /** Someone removed a VIP a MASTER holds (e.g. `ip addr del`): the instance re-asserts, as keepalived. */
-  private onAddressDeleted(ifindex: number, address: Uint8Array): void {
+  private onAddressDeleted(gone: Addr): void {
     if (this.stopped) return;
+    const { index, address, prefix } = gone;
     for (const inst of this.instances.values()) {
       if (inst.state !== 'MASTER') continue;
-      const mine = this.vipsOf.get(inst.name)?.some((v) => v.index === ifindex && v.address.length === address.length && v.address.every((b, i) => b === address[i]));
+      // The prefix counts: a reload that changes a VIP's prefix deletes the old address itself, and
+      // that event may arrive after the successor is MASTER with the same address at the new prefix.
+      const mine = this.vipsOf.get(inst.name)?.some((v) => v.index === index && v.prefix === prefix &&
+        v.address.length === address.length && v.address.every((b, i) => b === address[i]));
       if (mine) inst.vipDeleted();
     }
   }

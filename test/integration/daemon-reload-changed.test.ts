@@ -196,4 +196,12 @@ vrrp_instance VI_2 {
     expect(vrid53.at(-1)).toBe(140);
     expect(adverts(wire).filter((a) => a.src === D1).map((a) => a.prio)).not.toContain(0);
   });
+
+  it('after the reloads, an `ip addr del` of a VIP by someone else still reads as VIP deleted externally', async () => {
+    // The reload's own deletion of an old prefix is told apart by prefix; a real external delete matches.
+    const mark = master.proc.stdout().length;
+    await lab.exec('d1', ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0']);
+    await master.proc.waitFor(/\(VI_1\) VIP deleted externally - going to BACKUP/, 5_000);
+    expect(logAfter(master, mark)).toMatch(/\(VI_1\) Entering BACKUP STATE/);
+  });
 });
