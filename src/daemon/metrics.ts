@@ -103,6 +103,12 @@ export function createMetricsRegistry(src: MetricsSources, opts: RegistryOptions
     }
   });
 
+  counter('keepalived_ts_vrrp_interface_packets_dropped_total', 'Received VRRP packets no instance saw (IP-layer rejects, too short, unknown VRID), by interface', ['intf', 'family', 'reason'], (e) => {
+    for (const w of snap().vrrpInterfaceDrops ?? []) {
+      for (const [reason, n] of Object.entries(w.reasons)) e({ intf: w.intf, family: `ipv${w.family}`, reason }, n);
+    }
+  });
+
   gauge('keepalived_ts_lvs_vs_quorum_up', 'Virtual server quorum: 1 met, 0 lost', ['vs'], (e) => {
     for (const vs of snap().virtualServers) e({ vs: vs.key }, vs.quorumUp ? 1 : 0);
   });

@@ -111,6 +111,8 @@ export interface DaemonSnapshot {
   takenAt: number;
   pid: number | null;
   vrrp: VrrpInstanceSnapshot[];
+  /** Received VRRP packets no instance saw, per interface and reason (absent when not known). */
+  vrrpInterfaceDrops?: { intf: string; family: 4 | 6; reasons: Record<string, number> }[];
   virtualServers: VirtualServerSnapshot[];
 }
 
@@ -120,7 +122,10 @@ export type InstanceView = Pick<VrrpInstance, 'name' | 'state' | 'runtime' | 'cf
   readonly lastTransitionAt?: number | undefined;
 };
 
-export interface VrrpView { readonly instances: ReadonlyMap<string, InstanceView> }
+export interface VrrpView {
+  readonly instances: ReadonlyMap<string, InstanceView>;
+  interfaceDrops?(): { intf: string; family: 4 | 6; reasons: Record<string, number> }[];
+}
 
 export interface LvsView {
   readonly checkers: Pick<HealthService, 'state'>;
@@ -152,6 +157,7 @@ export function takeSnapshot(
     takenAt: wall,
     pid: opts.pid ?? null,
     vrrp: vrrp ? [...vrrp.instances.values()].map((i) => instanceSnapshot(i, opts.config, toWall)) : [],
+    ...(vrrp?.interfaceDrops ? { vrrpInterfaceDrops: vrrp.interfaceDrops() } : {}),
     virtualServers: lvs ? lvsSnapshot(lvs, toWall) : [],
   };
 }

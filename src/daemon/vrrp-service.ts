@@ -49,7 +49,18 @@ const specsNotIn = (old: readonly AddrSpec[], next: readonly AddrSpec[]): AddrSp
 /** The engine's INIT is the notifiers' INIT; every other state keeps its name. */
 const notifyFrom = (s: VrrpState): VrrpFromState => s;
 
-interface Wire { sock: VrrpSocket; transport: VrrpTransport; router: VrrpRouter }
+interface Wire {
+  ifname: string;
+  family: 4 | 6;
+  sock: VrrpSocket;
+  transport: VrrpTransport;
+  router: VrrpRouter;
+  /** Datagrams dropped below VRRP (IP header, TTL, …), by the socket's reason. */
+  ipDrops: Map<string, number>;
+}
+
+/** Packets one interface dropped before they reached an instance (for metrics). */
+export interface InterfaceDrops { intf: string; family: 4 | 6; reasons: Record<string, number> }
 
 /** A link counts as usable when it is administratively up and has carrier. */
 export const linkUsable = (l: Pick<Link, 'flags'>): boolean => (l.flags & IFF_UP) !== 0 && (l.flags & IFF_RUNNING) !== 0;
@@ -285,6 +296,7 @@ export class VrrpService {
     // IPv4 adverts carry the header keepalived builds (ID counter per instance, TTL, no DF);
     // over IPv6 the kernel builds it and the hop limit is set per send.
     const sock = VrrpSocket.open({ family, ifindex, ifname, src, multicast: false, headerIncluded: family === 4 }, this.d.native);
+    const ipDrops = new Map<string, number>();
     const transport: VrrpTransport = {
       send: (p) => {
         if (p.family === 4) sock.sendDatagram(buildVrrpIpv4Datagram(p.payload, { id: p.ipId, ttl: p.ttl, src: p.src, dst: p.dst }), p.dst, p.src);
@@ -293,12 +305,15 @@ export class VrrpService {
       onPacket: (h) => {
         sock.receive({
           onPacket: (dg) => h({ ifindex: dg.ifindex, family: dg.family, src: dg.src, dst: dg.dst, ttl: dg.ttl < 0 ? undefined : dg.ttl, payload: dg.payload } satisfies RxPacket),
-          onDrop: (reason) => this.log.debug({ ifname, reason }, 'VRRP datagram dropped at the IP layer'),
+          onDrop: (reason) => {
+            ipDrops.set(reason, (ipDrops.get(reason) ?? 0) + 1);
+            this.log.debug({ ifname, reason }, 'VRRP datagram dropped at the IP layer');
+          },
         });
         return () => {};
       },
     };
-    const wire = { sock, transport, router: new VrrpRouter(transport, this.log) };
+    const wire: Wire = { ifname, family, sock, transport, router: new VrrpRouter(transport, this.log), ipDrops };
     this.wires.set(`${ifindex}/${family}`, wire);
     return wire;
   }
@@ -386,6 +401,14 @@ export class VrrpService {
       };
       void tick();
     }
+  }
+
+  /** Drops no instance saw: IP-layer rejects and router misses (too short, unknown VRID), per interface. */
+  interfaceDrops(): InterfaceDrops[] {
+    return [...this.wires.values()].map((w) => ({
+      intf: w.ifname, family: w.family,
+      reasons: { ...Object.fromEntries(w.ipDrops), too_short: w.router.stats.too_short, unknown_vrid: w.router.stats.unknown_vrid },
+    }));
   }
 
   /** Feeds rtnetlink events: link state changes re-evaluate every instance's trackers. */

@@ -68,6 +68,15 @@ describe('metrics from a daemon snapshot', () => {
     expect(value(samples, 'keepalived_ts_vrrp_packets_dropped_total', { iname: 'VI_1', reason: 'chk_err' })).toBe(0);
   });
 
+  it('VRRP packets no instance saw, per interface and reason (absent when the daemon does not say)', async () => {
+    const s = { ...capturedState(), vrrpInterfaceDrops: [{ intf: 'veth0', family: 4 as const, reasons: { too_short: 1, unknown_vrid: 5, ttl: 2 } }] };
+    const { samples, types } = await scrape(() => s);
+    expect(pick(samples, 'keepalived_ts_vrrp_interface_packets_dropped_total').map((x) => [x.labels.intf, x.labels.family, x.labels.reason, x.value]))
+      .toEqual([['veth0', 'ipv4', 'too_short', 1], ['veth0', 'ipv4', 'unknown_vrid', 5], ['veth0', 'ipv4', 'ttl', 2]]);
+    expect(types.get('keepalived_ts_vrrp_interface_packets_dropped_total')).toBe('counter');
+    expect(pick((await scrape(capturedState)).samples, 'keepalived_ts_vrrp_interface_packets_dropped_total')).toEqual([]);
+  });
+
   it('LVS: quorum, real server health and weight, checkers, labelled vs/rs', async () => {
     const { samples } = await scrape(() => withLvs(capturedState()));
     const vs = 'TCP 10.97.0.100:80';

@@ -80,6 +80,9 @@ describe('metrics endpoint of running directors', () => {
     const text = await until(async () => (await scrape('d3', MOVED_PORT + 2)) ?? undefined, 10_000, 'the flag\'s port in d3');
     expect(text).toMatch(/^keepalived_ts_vrrp_state\{iname="VI_1",intf="eth0",vrid="60"\} \d$/m);
     expect(await scrape('d3', MOVED_PORT + 1)).toBeNull();
+    // d1's adverts for VRID 51 reach d3, which has no instance for them: counted per interface.
+    const unknown = 'keepalived_ts_vrrp_interface_packets_dropped_total{intf="eth0",family="ipv4",reason="unknown_vrid"}';
+    await until(async () => ((sample(await scrape('d3', MOVED_PORT + 2), unknown) ?? 0) > 0 ? true : undefined), 5_000, 'unknown-VRID drops on d3');
   });
 
   it('a reload that lowers the priority shows BACKUP on the new port, counts the reload and frees the old port', async () => {
