@@ -15,8 +15,14 @@ export interface PathStat {
 /** What script security needs to know about the host (a port, so the rules stay pure). */
 export interface ScriptEnv {
   userExists(name: string): boolean;
-  /** Absolute path of a command word (PATH lookup for bare names); null = not found. */
+  /**
+   * Absolute path of a command word; null = not found. As keepalived 2.2.7: a path with a `/`
+   * only has to be a file (it need not be executable), a bare name is looked up in PATH and
+   * only an executable file there counts.
+   */
   resolve(cmd: string): string | null;
+  /** The path with every symlink resolved (realpath(3)); null = cannot be resolved. */
+  realpath(path: string): string | null;
   /** null = does not exist. */
   stat(path: string): PathStat | null;
 }
@@ -57,4 +63,13 @@ export function unsafeComponent(path: string, stat: ScriptEnv['stat']): string |
     if (writableByOthers && !(isDirectory && (st.mode & S_ISVTX) !== 0)) return component;
   }
   return null;
+}
+
+/**
+ * unsafeComponent of the file a script path really names: keepalived 2.2.7 resolves symlinks
+ * first and checks only the real path, so a link in a directory others may write to, naming a
+ * safe file, passes, and a link in a safe directory naming a file in an open one does not.
+ */
+export function unsafeScriptComponent(path: string, env: Pick<ScriptEnv, 'realpath' | 'stat'>): string | null {
+  return unsafeComponent(env.realpath(path) ?? path, env.stat);
 }

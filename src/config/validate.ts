@@ -4,7 +4,7 @@
  * §10, §11). Pure: the host facts (interfaces, users, file modes) come in through `opts`.
  */
 import { parseIp } from '../common/ip.js';
-import { DEFAULT_SCRIPT_USER, defaultScriptUser, type ScriptEnv, scriptRunAs, unsafeComponent } from '../common/script-security.js';
+import { DEFAULT_SCRIPT_USER, defaultScriptUser, type ScriptEnv, scriptRunAs, unsafeScriptComponent } from '../common/script-security.js';
 import { ConfigErrClass, type Diagnostic, type Severity, type SrcLoc } from './diagnostics.js';
 import type { ConfigLocations } from './interpret.js';
 import { vsLabel } from './interpret.js';
@@ -259,8 +259,11 @@ function collectScripts(cfg: Config, locs: ConfigLocations, liveScripts: Set<str
 /**
  * semantics §10 as keepalived 2.2.7 `-t` behaves: a tracked vrrp_script that cannot be found, or
  * is unsafe under enable_script_security, is disabled (exit 5); a root script without
- * enable_script_security is a SECURITY VIOLATION (exit 6); unsafe notify/checker scripts are
- * disabled silently by keepalived, we say so with a notice that does not change the exit code.
+ * enable_script_security is a SECURITY VIOLATION (exit 6), reported once by each of keepalived's
+ * processes that runs one (the checker's first, as keepalived prints them), with "There are
+ * insecure scripts." added when one of that process's root scripts is also unsafe; unsafe
+ * notify/checker scripts are disabled silently by keepalived, we say so with a notice that does
+ * not change the exit code. Symlinks are judged by the file they resolve to.
  */
 function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv, live: Set<string>, vrrpBadIf: boolean, out: Sink): void {
   // keepalived's VRRP process stops at a missing interface before it looks at its scripts, and
@@ -271,7 +274,8 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
   const g = cfg.globalDefs;
   const defaultUser = defaultScriptUser(g.scriptUser?.user ?? null, env);
   if (g.enableScriptSecurity && defaultUser === null) return; // reported by checkScriptUsers
-  let violation: SrcLoc | null = null;
+  /** Per keepalived process (VRRP, checker): the first root script without script security. */
+  const violation = { vrrp: null as { at: SrcLoc; insecure: boolean } | null, check: null as { at: SrcLoc; insecure: boolean } | null };
   for (const u of uses) {
     const cmd = u.ref.argv[0];
     const path = cmd === undefined ? null : env.resolve(cmd);
@@ -282,8 +286,14 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
       continue; // keepalived does not run (or complain about) other scripts it cannot find
     }
     if (scriptRunAs(u.ref.user, defaultUser) !== 'root') continue;
-    if (!g.enableScriptSecurity) { violation ??= u.at; continue; }
-    if (unsafeComponent(path, env.stat) !== null) {
+    const unsafe = unsafeScriptComponent(path, env) !== null;
+    if (!g.enableScriptSecurity) {
+      const proc = u.vrrp ? 'vrrp' : 'check';
+      const v = (violation[proc] ??= { at: u.at, insecure: false });
+      v.insecure ||= unsafe;
+      continue;
+    }
+    if (unsafe) {
       if (u.trackScript !== null) {
         out.add(u.at, ConfigErrClass.GENERAL_ERROR, VALIDATE_CODES.scriptSecurity, `Disabling track script ${u.trackScript} due to insecure`);
       } else {
@@ -291,8 +301,10 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
       }
     }
   }
-  if (violation !== null) {
-    out.add(violation, ConfigErrClass.SECURITY_ERROR, VALIDATE_CODES.scriptSecurity,
-      'SECURITY VIOLATION - scripts are being executed but script_security not enabled.');
+  for (const [proc, what] of [['check', 'check scripts'], ['vrrp', 'scripts']] as const) {
+    const v = violation[proc];
+    if (v === null) continue;
+    out.add(v.at, ConfigErrClass.SECURITY_ERROR, VALIDATE_CODES.scriptSecurity,
+      `SECURITY VIOLATION - ${what} are being executed but script_security not enabled.${v.insecure ? ' There are insecure scripts.' : ''}`);
   }
 }

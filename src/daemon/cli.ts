@@ -3,7 +3,7 @@
  * `--dump-json`, `-f`, `-i`, `-e`, `-h`, `-v`); the other keepalived flags are accepted and
  * ignored for now. `-t` runs the same pure loadConfig the daemon runs on start and reload.
  */
-import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,11 +158,18 @@ export function hostScriptEnv(env: NodeJS.ProcessEnv = process.env): ScriptEnv {
   return {
     userExists: (name) => users.has(name),
     resolve: (cmd) => {
-      const candidates = cmd.includes('/') ? [cmd] : (env.PATH ?? '/usr/bin:/bin').split(':').map((d) => join(d, cmd));
-      for (const c of candidates) {
+      // keepalived 2.2.7 -t: a path is found when it is a file, executable or not; a bare name
+      // only when PATH holds an executable file of that name.
+      if (cmd.includes('/')) {
+        try { return statSync(cmd).isFile() ? cmd : null; } catch { return null; }
+      }
+      for (const c of (env.PATH ?? '/usr/bin:/bin').split(':').map((d) => join(d, cmd))) {
         try { accessSync(c, constants.X_OK); if (statSync(c).isFile()) return c; } catch { /* next */ }
       }
       return null;
+    },
+    realpath: (path) => {
+      try { return realpathSync(path); } catch { return null; }
     },
     stat: (path) => {
       try { const st = statSync(path); return { uid: st.uid, gid: st.gid, mode: st.mode }; } catch { return null; }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultScriptUser, scriptRunAs, unsafeComponent, type PathStat } from '../../src/common/script-security.js';
+import { defaultScriptUser, scriptRunAs, unsafeComponent, unsafeScriptComponent, type PathStat } from '../../src/common/script-security.js';
 
 const dir = (mode = 0o755, uid = 0, gid = 0): PathStat => ({ uid, gid, mode: 0o040000 | mode });
 const file = (mode = 0o755, uid = 0, gid = 0): PathStat => ({ uid, gid, mode: 0o100000 | mode });
@@ -39,6 +39,25 @@ describe('unsafeComponent', () => {
   it('skips components it cannot stat and folds repeated slashes', () => {
     expect(unsafeComponent(script, host({ '/etc': null }))).toBeNull();
     expect(unsafeComponent('//etc//ka/n.sh', host({ '/etc/ka': dir(0o777) }))).toBe('/etc/ka');
+  });
+});
+
+describe('unsafeScriptComponent', () => {
+  // keepalived 2.2.7 -t resolves the script's symlinks and checks only the real path.
+  const env = (links: Record<string, string>, over: Record<string, PathStat | null> = {}) => ({
+    realpath: (p: string) => links[p] ?? p,
+    stat: host({ '/open': dir(0o777), '/open/l': file(), '/open/t.sh': file(), ...over }),
+  });
+
+  it('judges the file a link resolves to, not the directories of the link', () => {
+    expect(unsafeScriptComponent('/open/l', env({ '/open/l': script }))).toBeNull();
+    expect(unsafeScriptComponent('/etc/ka/l', env({ '/etc/ka/l': '/open/t.sh' }))).toBe('/open');
+    expect(unsafeScriptComponent(script, env({}, { '/etc/ka': dir(0o777) }))).toBe('/etc/ka');
+  });
+
+  it('a path that cannot be resolved is checked as written', () => {
+    const e = { realpath: () => null, stat: host({ '/etc/ka': dir(0o777) }) };
+    expect(unsafeScriptComponent(script, e)).toBe('/etc/ka');
   });
 });
 

@@ -6,11 +6,12 @@ import { diagLines, loadText } from './conf-helper.js';
 const inst = (name: string, vrid: number | null, body = '', iface = 'eth0'): string =>
   `vrrp_instance ${name} {\n  interface ${iface}\n${vrid === null ? '' : `  virtual_router_id ${vrid}\n`}${body}  virtual_ipaddress {\n    10.0.0.1\n  }\n}\n`;
 
-/** A host where only the listed files exist, owned by root with the given modes. */
-function fakeHost(files: Record<string, number>, users: string[] = ['root']): ScriptEnv {
+/** A host where only the listed files exist, owned by root with the given modes; links: symlink -> real path. */
+function fakeHost(files: Record<string, number>, users: string[] = ['root'], links: Record<string, string> = {}): ScriptEnv {
   return {
     userExists: (u) => users.includes(u),
-    resolve: (cmd) => (cmd.startsWith('/') ? (cmd in files ? cmd : null) : (`/usr/bin/${cmd}` in files ? `/usr/bin/${cmd}` : null)),
+    resolve: (cmd) => (cmd.startsWith('/') ? (cmd in files || cmd in links ? cmd : null) : (`/usr/bin/${cmd}` in files ? `/usr/bin/${cmd}` : null)),
+    realpath: (p) => links[p] ?? p,
     stat: (p) => (p in files ? { uid: 0, gid: 0, mode: files[p]! } : p === '/' || p === '/usr' || p === '/usr/bin' || p === '/etc' ? { uid: 0, gid: 0, mode: 0o40755 } : null),
   };
 }
@@ -106,6 +107,37 @@ describe('validateConfig', () => {
       const conf = `global_defs {\n  enable_script_security\n  script_user root\n}\nvrrp_script chk {\n  script /usr/bin/grp\n}\n${inst('VI_1', 1, '  track_script {\n    chk\n  }\n')}`;
       expect(loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/grp': 0o100775 }) }).diags).toEqual([]);
       expect(diagLines(loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/grp': 0o100757 }) }))).toEqual(['6: Disabling track script chk due to insecure [KA_CONF_SCRIPT_SECURITY]']);
+    });
+
+    it('without enable_script_security the checker and VRRP processes each report their own violation, checker first', () => {
+      const vs = 'virtual_server 10.0.0.1 80 {\n  lb_algo rr\n  lb_kind DR\n  protocol TCP\n  real_server 10.0.0.2 80 {\n    MISC_CHECK {\n      misc_path /usr/bin/true\n    }\n  }\n}\n';
+      const r = loadText(notify + vs, { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755 }) });
+      expect(diagLines(r)).toEqual([
+        '15: SECURITY VIOLATION - check scripts are being executed but script_security not enabled. [KA_CONF_SCRIPT_SECURITY]',
+        '4: SECURITY VIOLATION - scripts are being executed but script_security not enabled. [KA_CONF_SCRIPT_SECURITY]',
+      ]);
+      expect(r.exitCode).toBe(6);
+      const checkOnly = loadText(vs, { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755 }) });
+      expect(diagLines(checkOnly)).toEqual(['7: SECURITY VIOLATION - check scripts are being executed but script_security not enabled. [KA_CONF_SCRIPT_SECURITY]']);
+    });
+
+    it('a violation says "There are insecure scripts." only for the process that has an unsafe root script', () => {
+      const vs = 'virtual_server 10.0.0.1 80 {\n  lb_algo rr\n  lb_kind DR\n  protocol TCP\n  real_server 10.0.0.2 80 {\n    notify_up /usr/bin/true\n  }\n}\n';
+      const conf = inst('VI_1', 1, '  notify_master /usr/bin/true\n  notify_backup /usr/bin/open\n') + vs;
+      const r = loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755, '/usr/bin/open': 0o100757 }) });
+      expect(diagLines(r)).toEqual([
+        '15: SECURITY VIOLATION - check scripts are being executed but script_security not enabled. [KA_CONF_SCRIPT_SECURITY]',
+        '4: SECURITY VIOLATION - scripts are being executed but script_security not enabled. There are insecure scripts. [KA_CONF_SCRIPT_SECURITY]',
+      ]);
+      expect(r.exitCode).toBe(6);
+    });
+
+    it('a symlinked script is judged by the file it resolves to', () => {
+      const conf = `global_defs {\n  enable_script_security\n  script_user root\n}\nvrrp_script chk {\n  script /etc/chk\n}\n${inst('VI_1', 1, '  track_script {\n    chk\n  }\n')}`;
+      expect(loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755 }, ['root'], { '/etc/chk': '/usr/bin/true' }) }).diags).toEqual([]);
+      const r = loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755, '/usr/bin/open': 0o100757 }, ['root'], { '/etc/chk': '/usr/bin/open' }) });
+      expect(diagLines(r)).toEqual(['6: Disabling track script chk due to insecure [KA_CONF_SCRIPT_SECURITY]']);
+      expect(r.exitCode).toBe(5);
     });
 
     it('a tracked script that cannot be found is disabled (exit 5)', () => {
