@@ -3,10 +3,10 @@
  * the pure rules in common/script-security.ts, and `-t` over a config naming such a script.
  * Temp files under /run (not the sticky /tmp); nothing on the network.
  */
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { unsafeComponent } from '../../src/common/script-security.js';
+import { unsafeComponent, unsafeScriptComponent } from '../../src/common/script-security.js';
 import { configTest, hostScriptEnv } from '../../src/daemon/cli.js';
 
 beforeAll(() => {
@@ -54,12 +54,17 @@ describe('script security on real files', () => {
     expect(unsafeComponent(link, stat)).toBe(link);
   });
 
-  it('the adapter resolves bare names through PATH and only to executable files', () => {
+  it('the adapter resolves bare names through PATH and only to executable files, a path to any file', () => {
     const env = hostScriptEnv({ PATH: `${join(base, 'nope')}:${bin}` });
     expect(env.resolve('chk.sh')).toBe(script);
     expect(env.resolve(script)).toBe(script);
     chmodSync(script, 0o644);
     expect(env.resolve('chk.sh')).toBeNull();
+    expect(env.resolve(script)).toBe(script); // keepalived 2.2.7 -t: no complaint about a path that is not executable
+    expect(env.resolve(join(bin, 'missing.sh'))).toBeNull();
+    expect(env.resolve(bin)).toBeNull();
+    expect(env.realpath(join(base, '.', 'bin', '..', 'bin', 'chk.sh'))).toBe(script);
+    expect(env.realpath(join(bin, 'missing.sh'))).toBeNull();
     expect(env.userExists('root')).toBe(true);
     expect(env.userExists('no-such-user-kts')).toBe(false);
   });
@@ -75,5 +80,70 @@ describe('script security on real files', () => {
     const r = run();
     expect(r.diags.map((d) => `${d.at.line}: ${d.msg}`)).toEqual(['6: Disabling track script chk due to insecure']);
     expect(r.exitCode).toBe(5);
+  });
+
+  /*
+   * The expectations below were observed from keepalived 2.2.7 `keepalived -t -f FILE` (run as
+   * root) on the same layout: safe/ a 0755 root directory, open/ a 0777 one, each holding a 0755
+   * root script t.sh, and safe/l -> open/t.sh, open/l -> safe/t.sh. keepalived prints its
+   * SECURITY VIOLATION lines without a line number; we carry the script's line.
+   */
+  describe('as keepalived 2.2.7 -t', () => {
+    let safe = '';
+    let open = '';
+    beforeEach(() => {
+      safe = join(base, 'safe');
+      open = join(base, 'open');
+      mkdirSync(safe, { mode: 0o755 });
+      mkdirSync(open);
+      chmodSync(open, 0o777);
+      for (const d of [safe, open]) { copyFileSync(script, join(d, 't.sh')); chmodSync(join(d, 't.sh'), 0o755); }
+      symlinkSync(join(open, 't.sh'), join(safe, 'l'));
+      symlinkSync(join(safe, 't.sh'), join(open, 'l'));
+    });
+    const write = (text: string): string => { const f = join(base, 'keepalived.conf'); writeFileSync(f, text); return f; };
+    const run = (text: string) => {
+      const r = configTest({ file: write(text), configId: 'vm', knownInterfaces: ['eth0'], scriptEnv: hostScriptEnv({ PATH: '/usr/bin:/bin' }) });
+      return { lines: r.diags.map((d) => d.msg), exit: r.exitCode };
+    };
+    const tracked = (path: string): string => `global_defs {\n  enable_script_security\n  script_user root\n}\nvrrp_script chk {\n  script "${path}"\n}\n` +
+      'vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  track_script {\n    chk\n  }\n  virtual_ipaddress {\n    10.0.0.1\n  }\n}\n';
+    const notify = (path: string): string => `vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n  notify_master ${path}\n  virtual_ipaddress {\n    10.0.0.1\n  }\n}\n`;
+    const misc = (path: string): string => 'virtual_server 10.0.0.1 80 {\n  lb_algo rr\n  lb_kind DR\n  protocol TCP\n  real_server 10.0.0.2 80 {\n' +
+      `    MISC_CHECK {\n      misc_path ${path}\n    }\n  }\n}\n`;
+
+    it('a symlink is judged by the real path: a link in an open directory to a safe file passes, the reverse does not', () => {
+      expect(unsafeScriptComponent(join(open, 'l'), hostScriptEnv())).toBeNull();
+      expect(unsafeScriptComponent(join(safe, 'l'), hostScriptEnv())).toBe(open);
+      // keepalived: "Disabling track script chk due to insecure", exit 5
+      expect(run(tracked(join(safe, 'l')))).toEqual({ lines: ['Disabling track script chk due to insecure'], exit: 5 });
+      // keepalived: no output, exit 0
+      expect(run(tracked(join(open, 'l')))).toEqual({ lines: [], exit: 0 });
+      // keepalived: "Disabling track script chk due to insecure", exit 5
+      expect(run(tracked(join(open, 't.sh')))).toEqual({ lines: ['Disabling track script chk due to insecure'], exit: 5 });
+    });
+
+    it('a root script given by a path that is not executable is still found: no message, exit 0', () => {
+      chmodSync(join(safe, 't.sh'), 0o644);
+      // keepalived: no output, exit 0
+      expect(run(tracked(join(safe, 't.sh')))).toEqual({ lines: [], exit: 0 });
+      // keepalived: "SECURITY VIOLATION - scripts are being executed but script_security not enabled.", exit 6
+      expect(run(notify(join(safe, 't.sh')))).toEqual({ lines: ['SECURITY VIOLATION - scripts are being executed but script_security not enabled.'], exit: 6 });
+    });
+
+    it('SECURITY VIOLATION: one line per process, checker first, with "There are insecure scripts." where one is unsafe', () => {
+      const ok = join(safe, 't.sh');
+      const bad = join(open, 't.sh');
+      const vrrpLine = 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.';
+      const checkLine = 'SECURITY VIOLATION - check scripts are being executed but script_security not enabled.';
+      const insecure = ' There are insecure scripts.';
+      // Each observed from keepalived 2.2.7 -t, exit 6 every time:
+      expect(run(misc(ok))).toEqual({ lines: [checkLine], exit: 6 });
+      expect(run(misc(bad))).toEqual({ lines: [checkLine + insecure], exit: 6 });
+      expect(run(notify(bad))).toEqual({ lines: [vrrpLine + insecure], exit: 6 });
+      expect(run(notify(ok) + misc(ok))).toEqual({ lines: [checkLine, vrrpLine], exit: 6 });
+      expect(run(notify(ok) + misc(bad))).toEqual({ lines: [checkLine + insecure, vrrpLine], exit: 6 });
+      expect(run(notify(bad) + misc(ok))).toEqual({ lines: [checkLine, vrrpLine + insecure], exit: 6 });
+    });
   });
 });
