@@ -48,6 +48,8 @@ export interface HealthServiceOptions {
   log?: Logger;
   maxConcurrent?: number;
   random?: () => number;
+  /** RunnerOptions.coalesceMs: the daemon batches wake-ups; tests with a fake clock keep exact times. */
+  coalesceMs?: number;
 }
 
 export class HealthService {
@@ -69,6 +71,7 @@ export class HealthService {
       log: this.log,
       ...(opts.maxConcurrent !== undefined ? { maxConcurrent: opts.maxConcurrent } : {}),
       ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.coalesceMs !== undefined ? { coalesceMs: opts.coalesceMs } : {}),
     });
     for (const vs of this.model.vss) this.lastDesired.set(vs.cfg.key, JSON.stringify(desiredDests(vs)));
   }

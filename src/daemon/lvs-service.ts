@@ -11,6 +11,7 @@ import type { Config, VirtualServer } from '../config/model.js';
 import { HealthService } from '../check/service.js';
 import type { CheckerReport } from '../check/runner.js';
 import type { DesiredDest, HealthEvent } from '../check/virtualserver.js';
+import type { VirtualServerCfg } from '../check/types.js';
 import type { IpvsClient } from '../ipvs/client.js';
 import { desiredIpvsTable } from '../ipvs/desired.js';
 import { IpvsSync } from '../ipvs/sync.js';
@@ -43,7 +44,7 @@ export class LvsService {
     const pools = poolsOf(cfg);
     for (const p of pools) this.pools.set(p.check.key, p.vs);
     this.health = new HealthService(pools.map((p) => p.check), {
-      clock: d.clock, log: this.log, env: process.env,
+      clock: d.clock, log: this.log, env: process.env, coalesceMs: wakeSlotMs(pools.map((p) => p.check)),
       onEvent: (e) => this.onHealth(e),
       onDesired: (k, dests) => { this.desired.set(k, dests); this.schedule(); },
       onReport: (r) => { this.reports.set(r.key, r); },
@@ -126,6 +127,22 @@ export class LvsService {
     await this.applying;
     await this.sync?.release();
   }
+}
+
+/**
+ * Checker wake-ups are batched into slots (RunnerOptions.coalesceMs): 20 ms, or a tenth of the
+ * shortest delay_loop / delay_before_retry configured, so no timeline stretches by more than 10 %.
+ */
+export function wakeSlotMs(vss: readonly VirtualServerCfg[]): number {
+  let shortest = Infinity;
+  for (const vs of vss) {
+    for (const rs of vs.realServers) {
+      for (const c of rs.checkers) {
+        shortest = Math.min(shortest, c.timing.delayLoopMs, c.timing.retry > 0 ? c.timing.delayBeforeRetryMs : Infinity);
+      }
+    }
+  }
+  return Math.max(0, Math.min(20, Math.floor(shortest / 10)));
 }
 
 function splitEndpoint(key: string): [string, number] {

@@ -45,7 +45,7 @@ const checker = (port: number, t: Partial<CheckTiming> = {}): RunnerChecker => (
   spec: { kind: 'TCP_CHECK', connectIp: '127.0.0.1', connectPort: port, connectTimeoutMs: 5000 },
 });
 
-function setup(checkers: RunnerChecker[], opts: { maxConcurrent?: number; random?: () => number } = {}) {
+function setup(checkers: RunnerChecker[], opts: { maxConcurrent?: number; random?: () => number; coalesceMs?: number } = {}) {
   const clock = new FakeClock();
   const world = new FakeTargets(clock);
   const reports: CheckerReport[] = [];
@@ -55,6 +55,7 @@ function setup(checkers: RunnerChecker[], opts: { maxConcurrent?: number; random
     onReport: (r) => reports.push(r),
     random: opts.random ?? (() => 0),
     ...(opts.maxConcurrent ? { maxConcurrent: opts.maxConcurrent } : {}),
+    ...(opts.coalesceMs ? { coalesceMs: opts.coalesceMs } : {}),
   });
   return { clock, world, reports, runner };
 }
@@ -206,6 +207,26 @@ describe('CheckRunner', () => {
       [11000, false],
     ]);
     expect(reports[0]!.result.reason).toMatch(/boom/);
+    runner.stop();
+  });
+});
+
+describe('CheckRunner wake-up slots (coalesceMs)', () => {
+  it('attempts due within one slot start together at its end, never early, and keep their own cadence', async () => {
+    // Warm-up spreads the first attempts over 1000..1099 ms (here 1000, 1031, 1050, 1079, 1099); with
+    // 40 ms slots they start at the slot's end: 1000 (already on a boundary), 1040, 1080, 1080, 1120.
+    const fractions = [0.005, 0.31, 0.5, 0.79, 0.99];
+    let i = 0;
+    const { clock, reports, runner } = setup([80, 81, 82, 83, 84].map((p) => checker(p, { warmupMs: 100 })), {
+      coalesceMs: 40, random: () => fractions[i++ % fractions.length]!,
+    });
+    runner.start();
+    await runFor(clock, 12_000);
+    const firsts = reports.filter((r) => r.startedAt < 2000).map((r) => [r.key, r.startedAt]);
+    expect(firsts).toEqual([['rs:80', 1000], ['rs:81', 1040], ['rs:82', 1080], ['rs:83', 1080], ['rs:84', 1120]]);
+    // The next round is planned delay_loop after each start, then rounded up to its slot again.
+    const seconds = reports.filter((r) => r.startedAt > 2000).map((r) => [r.key, r.startedAt]);
+    expect(seconds).toEqual([['rs:80', 11000], ['rs:81', 11040], ['rs:82', 11080], ['rs:83', 11080], ['rs:84', 11120]]);
     runner.stop();
   });
 });
