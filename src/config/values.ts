@@ -17,6 +17,19 @@ export function parseInteger(word: string, min: number, max: number): Parsed<num
   return good(n);
 }
 
+const INTEGER = /^[-+]?\d+$/;
+
+/**
+ * parseInteger's value without a result object (the keyword walker's per-line path): NaN whenever
+ * parseInteger would refuse the word, so the caller asks parseInteger for keepalived's message.
+ */
+export function integerOrNaN(word: string, min: number, max: number): number {
+  if (!INTEGER.test(word)) return NaN;
+  const n = Number(word);
+  if ((n < 0 && min >= 0) || n < min || n > max) return NaN;
+  return n;
+}
+
 /** Microseconds per second: keepalived keeps every time in µs. */
 export const US_PER_S = 1_000_000;
 
@@ -37,6 +50,25 @@ export function parseTimerUs(word: string, minS: number, maxS: number): Parsed<n
     return bad(`number '${word}' outside range [${minS.toFixed(6)}, ${maxS.toFixed(6)}]`);
   }
   return good(us);
+}
+
+/**
+ * parseTimerUs's value without a result object or regex match for the common word, plain digits
+ * (`3`, `10`): NaN for anything else (decimals, signs, junk, more than 9 digits) and when out of
+ * range, so the caller falls back to parseTimerUs for the value or keepalived's message.
+ */
+export function timerUsOrNaN(word: string, minS: number, maxS: number): number {
+  const len = word.length;
+  if (len === 0 || len > 9) return NaN;
+  let whole = 0;
+  for (let i = 0; i < len; i++) {
+    const c = word.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    whole = whole * 10 + c;
+  }
+  const us = whole * US_PER_S;
+  if (us < Math.round(minS * US_PER_S) || us > Math.round(maxS * US_PER_S)) return NaN;
+  return us;
 }
 
 /** `<BOOL>`: exactly these lower-case words (keepalived `check_true_false`). */

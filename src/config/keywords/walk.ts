@@ -7,7 +7,7 @@
  */
 import type { ConfNode } from '../ast.js';
 import { ConfigErrClass, type SrcLoc } from '../diagnostics.js';
-import { parseBool, parseInteger, parseTimerUs, usToMs } from '../values.js';
+import { integerOrNaN, parseBool, parseInteger, parseTimerUs, timerUsOrNaN, usToMs } from '../values.js';
 import { blockEnd, type BlockLocs, Ctx, type KwDef, scriptRef, type Section } from './spec.js';
 
 export const CODES = {
@@ -84,6 +84,9 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
         else missingParameter(node, ctx);
         return;
       }
+      // No result object per number: the NaN-returning fast path, parseInteger only on refusal.
+      const n = integerOrNaN(raw, def.min, def.max);
+      if (n === n) { def.set?.(t, n, node, ctx, locs); return; }
       const r = parseInteger(raw, def.min, def.max);
       if (!r.ok) {
         const at = firstArgAt(node);
@@ -101,6 +104,9 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
         else missingParameter(node, ctx);
         return;
       }
+      // Plain digits take the allocation-free path; decimals and refusals go through parseTimerUs.
+      const us = timerUsOrNaN(raw, def.minS, def.maxS);
+      if (us === us) { def.set?.(t, usToMs(us), node, ctx, locs); return; }
       const r = parseTimerUs(raw, def.minS, def.maxS);
       if (!r.ok) {
         const at = firstArgAt(node);
