@@ -15,6 +15,10 @@ export interface PathStat {
 /** What script security needs to know about the host (a port, so the rules stay pure). */
 export interface ScriptEnv {
   userExists(name: string): boolean;
+  /** uid and primary gid of a user; null = no such user. */
+  userIds(name: string): { uid: number; gid: number } | null;
+  /** gid of a group; null = no such group. */
+  groupId(name: string): number | null;
   /**
    * Absolute path of a command word; null = not found. As keepalived 2.2.7: a path with a `/`
    * only has to be a file (it need not be executable), a bare name is looked up in PATH and
@@ -40,7 +44,35 @@ export function scriptRunAs(ownUser: string | null, defaultUser: string | null):
   return ownUser ?? defaultUser ?? 'root';
 }
 
+const S_ISUID = 0o4000;
+const S_ISGID = 0o2000;
 const S_ISVTX = 0o1000;
+const S_IXUSR = 0o100;
+const S_IXGRP = 0o010;
+const S_IXOTH = 0o001;
+
+/** The uid:gid a script is started with. */
+export interface RunAsIds {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * Whether the script runs with root's rights: started as root, or a set-uid file owned by root,
+ * or a set-gid file of group root (keepalived 2.2.7 then protects its path as for a root script).
+ */
+export function runsAsRoot(st: PathStat, ids: RunAsIds): boolean {
+  return ids.uid === 0 || ((st.mode & S_ISUID) !== 0 && st.uid === 0) || ((st.mode & S_ISGID) !== 0 && st.gid === 0);
+}
+
+/** Whether uid:gid may execute the file by its owner / group / other execute bit (root always may). */
+export function executableBy(st: PathStat, ids: RunAsIds): boolean {
+  if (ids.uid === 0) return true;
+  if (st.uid === ids.uid) return (st.mode & S_IXUSR) !== 0;
+  if (st.gid === ids.gid) return (st.mode & S_IXGRP) !== 0;
+  return (st.mode & S_IXOTH) !== 0;
+}
+
 const S_IWGRP = 0o020;
 const S_IWOTH = 0o002;
 

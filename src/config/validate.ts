@@ -4,7 +4,9 @@
  * §10, §11). Pure: the host facts (interfaces, users, file modes) come in through `opts`.
  */
 import { parseIp } from '../common/ip.js';
-import { DEFAULT_SCRIPT_USER, defaultScriptUser, type ScriptEnv, scriptRunAs, unsafeScriptComponent } from '../common/script-security.js';
+import {
+  DEFAULT_SCRIPT_USER, defaultScriptUser, executableBy, type RunAsIds, runsAsRoot, type ScriptEnv, scriptRunAs, unsafeScriptComponent,
+} from '../common/script-security.js';
 import { ConfigErrClass, type Diagnostic, type Severity, type SrcLoc } from './diagnostics.js';
 import type { ConfigLocations } from './interpret.js';
 import { vsLabel } from './interpret.js';
@@ -257,13 +259,32 @@ function collectScripts(cfg: Config, locs: ConfigLocations, liveScripts: Set<str
 }
 
 /**
+ * The uid:gid a script starts with: its own user (and group, else that user's), else script_user
+ * (and its group), else the default user, else root; null = the user or group is unknown here.
+ */
+function runAsIds(ref: ScriptRef, scriptUser: Config['globalDefs']['scriptUser'], defaultUser: string | null, env: ScriptEnv): RunAsIds | null {
+  const user = scriptRunAs(ref.user, defaultUser);
+  const group = ref.user !== null ? ref.group : scriptUser !== null && user === scriptUser.user ? scriptUser.group : null;
+  const ids = user === 'root' ? { uid: 0, gid: 0 } : env.userIds(user);
+  if (ids === null) return null;
+  if (group === null) return ids;
+  const gid = env.groupId(group);
+  return gid === null ? null : { uid: ids.uid, gid };
+}
+
+/**
  * semantics §10 as keepalived 2.2.7 `-t` behaves: a tracked vrrp_script that cannot be found, or
- * is unsafe under enable_script_security, is disabled (exit 5); a root script without
+ * is unsafe under enable_script_security, is disabled (exit 5); any script run without
  * enable_script_security is a SECURITY VIOLATION (exit 6), reported once by each of keepalived's
  * processes that runs one (the checker's first, as keepalived prints them), with "There are
  * insecure scripts." added when one of that process's root scripts is also unsafe; unsafe
  * notify/checker scripts are disabled silently by keepalived, we say so with a notice that does
  * not change the exit code. Symlinks are judged by the file they resolve to.
+ *
+ * Scripts run as a user other than root: keepalived 2.2.7 `-t` kills itself with SIGTERM (no
+ * output, shell status 143) as soon as it checks one, so these follow what its daemon logs at
+ * start: a script that uid:gid cannot execute is disabled with a warning, and a set-uid-root or
+ * set-gid-root script gets the same path protection as a root script.
  */
 function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv, live: Set<string>, vrrpBadIf: boolean, out: Sink): void {
   // keepalived's VRRP process stops at a missing interface before it looks at its scripts, and
@@ -274,7 +295,7 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
   const g = cfg.globalDefs;
   const defaultUser = defaultScriptUser(g.scriptUser?.user ?? null, env);
   if (g.enableScriptSecurity && defaultUser === null) return; // reported by checkScriptUsers
-  /** Per keepalived process (VRRP, checker): the first root script without script security. */
+  /** Per keepalived process (VRRP, checker): the first script it runs without script security. */
   const violation = { vrrp: null as { at: SrcLoc; insecure: boolean } | null, check: null as { at: SrcLoc; insecure: boolean } | null };
   for (const u of uses) {
     const cmd = u.ref.argv[0];
@@ -285,12 +306,21 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
       }
       continue; // keepalived does not run (or complain about) other scripts it cannot find
     }
-    if (scriptRunAs(u.ref.user, defaultUser) !== 'root') continue;
+    const proc = u.vrrp ? 'vrrp' : 'check';
+    // Without script security keepalived counts every script it would run, whatever its user.
+    if (!g.enableScriptSecurity) violation[proc] ??= { at: u.at, insecure: false };
+    const ids = runAsIds(u.ref, g.scriptUser, defaultUser, env);
+    const st = env.stat(env.realpath(path) ?? path);
+    if (ids === null || st === null) continue;
+    if (!executableBy(st, ids)) {
+      out.add(u.at, ConfigErrClass.OK, VALIDATE_CODES.scriptSecurity,
+        `WARNING - script '${path}' is not executable for uid:gid ${ids.uid}:${ids.gid} - disabling.`, 'warning');
+      continue;
+    }
+    if (!runsAsRoot(st, ids)) continue;
     const unsafe = unsafeScriptComponent(path, env) !== null;
     if (!g.enableScriptSecurity) {
-      const proc = u.vrrp ? 'vrrp' : 'check';
-      const v = (violation[proc] ??= { at: u.at, insecure: false });
-      v.insecure ||= unsafe;
+      violation[proc]!.insecure ||= unsafe;
       continue;
     }
     if (unsafe) {

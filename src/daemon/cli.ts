@@ -152,11 +152,15 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 
 /** Host facts for script security, read from the running system. */
 export function hostScriptEnv(env: NodeJS.ProcessEnv = process.env): ScriptEnv {
-  let passwd = '';
-  try { passwd = readFileSync('/etc/passwd', 'utf8'); } catch { /* no users known */ }
-  const users = new Set(passwd.split('\n').map((l) => l.split(':')[0]).filter((u): u is string => !!u));
+  const table = (file: string): string[][] => {
+    try { return readFileSync(file, 'utf8').split('\n').map((l) => l.split(':')).filter((f) => !!f[0]); } catch { return []; }
+  };
+  const users = new Map(table('/etc/passwd').map((f) => [f[0]!, { uid: Number(f[2]), gid: Number(f[3]) }] as const));
+  const groups = new Map(table('/etc/group').map((f) => [f[0]!, Number(f[2])] as const));
   return {
     userExists: (name) => users.has(name),
+    userIds: (name) => users.get(name) ?? null,
+    groupId: (name) => groups.get(name) ?? null,
     resolve: (cmd) => {
       // keepalived 2.2.7 -t: a path is found when it is a file, executable or not; a bare name
       // only when PATH holds an executable file of that name.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultScriptUser, scriptRunAs, unsafeComponent, unsafeScriptComponent, type PathStat } from '../../src/common/script-security.js';
+import { defaultScriptUser, executableBy, runsAsRoot, scriptRunAs, unsafeComponent, unsafeScriptComponent, type PathStat } from '../../src/common/script-security.js';
 
 const dir = (mode = 0o755, uid = 0, gid = 0): PathStat => ({ uid, gid, mode: 0o040000 | mode });
 const file = (mode = 0o755, uid = 0, gid = 0): PathStat => ({ uid, gid, mode: 0o100000 | mode });
@@ -74,5 +74,29 @@ describe('run-as user', () => {
     expect(scriptRunAs('www', 'keepalived_script')).toBe('www');
     expect(scriptRunAs(null, 'keepalived_script')).toBe('keepalived_script');
     expect(scriptRunAs(null, null)).toBe('root');
+  });
+});
+
+describe('scripts run as another user', () => {
+  const nobody = { uid: 65534, gid: 65534 };
+
+  it('run with root rights when started as root, set-uid root or set-gid root', () => {
+    expect(runsAsRoot(file(), { uid: 0, gid: 0 })).toBe(true);
+    expect(runsAsRoot(file(), nobody)).toBe(false);
+    expect(runsAsRoot(file(0o4755), nobody)).toBe(true);
+    expect(runsAsRoot(file(0o2755), nobody)).toBe(true);
+    expect(runsAsRoot(file(0o4755, 1000), nobody)).toBe(false); // set-uid to a user
+    expect(runsAsRoot(file(0o2755, 0, 50), nobody)).toBe(false); // set-gid to another group
+  });
+
+  it('may execute by the owner, else the group, else the other execute bit; root always may', () => {
+    expect(executableBy(file(0o644), { uid: 0, gid: 0 })).toBe(true);
+    expect(executableBy(file(0o644), nobody)).toBe(false);
+    expect(executableBy(file(0o754), nobody)).toBe(false);
+    expect(executableBy(file(0o755), nobody)).toBe(true);
+    expect(executableBy(file(0o654, 0, 65534), nobody)).toBe(true); // group nogroup may
+    expect(executableBy(file(0o645, 0, 65534), nobody)).toBe(false); // the group bit decides, not other
+    expect(executableBy(file(0o744, 65534), nobody)).toBe(true);
+    expect(executableBy(file(0o477, 65534), nobody)).toBe(false); // the owner bit decides
   });
 });

@@ -10,6 +10,8 @@ const inst = (name: string, vrid: number | null, body = '', iface = 'eth0'): str
 function fakeHost(files: Record<string, number>, users: string[] = ['root'], links: Record<string, string> = {}): ScriptEnv {
   return {
     userExists: (u) => users.includes(u),
+    userIds: (u) => (users.includes(u) ? (u === 'root' ? { uid: 0, gid: 0 } : { uid: 1000 + users.indexOf(u), gid: 1000 + users.indexOf(u) }) : null),
+    groupId: (gr) => (gr === 'root' ? 0 : users.includes(gr) ? 1000 + users.indexOf(gr) : null),
     resolve: (cmd) => (cmd.startsWith('/') ? (cmd in files || cmd in links ? cmd : null) : (`/usr/bin/${cmd}` in files ? `/usr/bin/${cmd}` : null)),
     realpath: (p) => links[p] ?? p,
     stat: (p) => (p in files ? { uid: 0, gid: 0, mode: files[p]! } : p === '/' || p === '/usr' || p === '/usr/bin' || p === '/etc' ? { uid: 0, gid: 0, mode: 0o40755 } : null),
@@ -76,9 +78,32 @@ describe('validateConfig', () => {
       expect(loadText(notify, { scriptEnv: fakeHost({}) }).exitCode).toBe(0);
     });
 
-    it('a script run as another user is not a violation', () => {
-      const r = loadText(inst('VI_1', 1, '  notify_master /usr/bin/true nobody\n'), { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755 }) });
+    it('a script run as another user is a violation too (keepalived 2.2.7 daemon; its -t dies of SIGTERM here)', () => {
+      const r = loadText(inst('VI_1', 1, '  notify_master /usr/bin/true nobody\n'), { scriptEnv: fakeHost({ '/usr/bin/true': 0o100755 }, ['root', 'nobody']) });
+      expect(diagLines(r)).toEqual(['4: SECURITY VIOLATION - scripts are being executed but script_security not enabled. [KA_CONF_SCRIPT_SECURITY]']);
+      expect(r.exitCode).toBe(6);
+    });
+
+    it('a script its uid:gid cannot execute is disabled with a warning that keeps the exit code', () => {
+      const conf = (mode: number, extra = '') => [`global_defs {\n  enable_script_security\n  script_user nobody${extra}\n}\nvrrp_script chk {\n  script /usr/bin/s\n}\n${inst('VI_1', 1, '  track_script {\n    chk\n  }\n')}`,
+        { scriptEnv: fakeHost({ '/usr/bin/s': mode }, ['root', 'nobody']) }] as const;
+      const r = loadText(...conf(0o100644));
+      expect(diagLines(r)).toEqual(["6: WARNING - script '/usr/bin/s' is not executable for uid:gid 1001:1001 - disabling. [KA_CONF_SCRIPT_SECURITY]"]);
       expect(r.exitCode).toBe(0);
+      expect(loadText(...conf(0o100755)).diags).toEqual([]);
+      expect(diagLines(loadText(...conf(0o100754)))).toHaveLength(1); // nobody is "other" for a root:root file
+    });
+
+    it('a set-uid-root or set-gid-root script run by another user gets root path protection', () => {
+      const conf = `global_defs {\n  enable_script_security\n  script_user nobody\n}\nvrrp_script chk {\n  script /usr/bin/s\n}\n${inst('VI_1', 1, '  track_script {\n    chk\n  }\n  notify_master /usr/bin/n\n')}`;
+      const run = (mode: number) => diagLines(loadText(conf, { scriptEnv: fakeHost({ '/usr/bin/s': mode, '/usr/bin/n': mode }, ['root', 'nobody']) }));
+      expect(run(0o100757)).toEqual([]); // writable by others, but nobody runs it with nobody's rights
+      expect(run(0o104757)).toEqual([
+        '6: Disabling track script chk due to insecure [KA_CONF_SCRIPT_SECURITY]',
+        "14: Unsafe permissions found for script '/usr/bin/n' - disabling. [KA_CONF_SCRIPT_SECURITY]",
+      ]);
+      expect(run(0o102757)).toHaveLength(2);
+      expect(run(0o104755)).toEqual([]); // set-uid root, but only root can change it
     });
 
     it('enable_script_security without keepalived_script user: scripts removed, exit 5', () => {
