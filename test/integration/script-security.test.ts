@@ -145,5 +145,63 @@ describe('script security on real files', () => {
       expect(run(notify(ok) + misc(bad))).toEqual({ lines: [checkLine + insecure, vrrpLine], exit: 6 });
       expect(run(notify(bad) + misc(ok))).toEqual({ lines: [checkLine, vrrpLine + insecure], exit: 6 });
     });
+
+    /*
+     * Scripts run as nobody (65534:65534). keepalived 2.2.7 -t kills itself with SIGTERM (no
+     * output, shell status 143) as soon as it checks such a script, so these expectations were
+     * observed from keepalived 2.2.7's daemon (`keepalived -n -l -D` in a network namespace,
+     * same layout, su.sh a 0755 root script in open/). Where the daemon also logged
+     * "Unsafe permissions found for script '…'…" before a tracked script's line, that is a log
+     * message -t does not print for a root script either, and we leave it out.
+     */
+    const asNobody = (path: string, security = true): string => tracked(path).replace('  enable_script_security\n', security ? '  enable_script_security\n' : '')
+      .replace('script_user root', 'script_user nobody');
+
+    it('as another user: set-uid-root and set-gid-root scripts get root path protection, plain ones do not', () => {
+      expect(hostScriptEnv().userIds('nobody')).toEqual({ uid: 65534, gid: 65534 });
+      const su = join(open, 'su.sh');
+      copyFileSync(script, su);
+      chmodSync(su, 0o755);
+      // keepalived daemon: no script-security message (the script ran: "VRRP_Script(chk) succeeded")
+      expect(run(asNobody(su))).toEqual({ lines: [], exit: 0 });
+      chmodSync(su, 0o4755);
+      // keepalived daemon: "Unsafe permissions found for script '<su>' - disabling." then "Disabling track script chk due to insecure"
+      expect(run(asNobody(su))).toEqual({ lines: ['Disabling track script chk due to insecure'], exit: 5 });
+      chmodSync(su, 0o2755);
+      expect(run(asNobody(su))).toEqual({ lines: ['Disabling track script chk due to insecure'], exit: 5 }); // the same
+      chmodSync(su, 0o4755);
+      // keepalived daemon without enable_script_security: "Unsafe permissions found for script '<su>'." then
+      // "SECURITY VIOLATION - scripts are being executed but script_security not enabled. There are insecure scripts."
+      expect(run(asNobody(su, false))).toEqual({
+        lines: ['SECURITY VIOLATION - scripts are being executed but script_security not enabled. There are insecure scripts.'], exit: 6,
+      });
+      chownSync(su, 1000, 0); // set-uid to a user: runs with that user's rights, not root's
+      chmodSync(su, 0o4755);
+      expect(run(asNobody(su))).toEqual({ lines: [], exit: 0 }); // keepalived daemon: the script ran
+    });
+
+    it('as another user: a script that uid:gid cannot execute is disabled with a warning', () => {
+      const ne = join(safe, 'ne.sh');
+      copyFileSync(script, ne);
+      chmodSync(ne, 0o644);
+      // keepalived daemon: "WARNING - script '<ne>' is not executable for uid:gid 65534:65534 - disabling."
+      expect(run(asNobody(ne))).toEqual({ lines: [`WARNING - script '${ne}' is not executable for uid:gid 65534:65534 - disabling.`], exit: 0 });
+      // keepalived daemon without enable_script_security: the same warning, then the SECURITY VIOLATION
+      expect(run(asNobody(ne, false))).toEqual({
+        lines: [`WARNING - script '${ne}' is not executable for uid:gid 65534:65534 - disabling.`, 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.'],
+        exit: 6,
+      });
+      chownSync(ne, 0, 65534);
+      chmodSync(ne, 0o654);
+      expect(run(asNobody(ne))).toEqual({ lines: [], exit: 0 }); // keepalived daemon: group nogroup may execute, the script ran
+      chownSync(ne, 65534, 0);
+      chmodSync(ne, 0o744);
+      expect(run(asNobody(ne))).toEqual({ lines: [], exit: 0 }); // keepalived daemon: the owner may, the script ran
+    });
+
+    it('without enable_script_security a script run as another user is still a violation', () => {
+      // keepalived daemon: "SECURITY VIOLATION - scripts are being executed but script_security not enabled."
+      expect(run(asNobody(join(safe, 't.sh'), false))).toEqual({ lines: ['SECURITY VIOLATION - scripts are being executed but script_security not enabled.'], exit: 6 });
+    });
   });
 });
