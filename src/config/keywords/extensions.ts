@@ -7,7 +7,7 @@ import { parseCron } from '../../common/cron.js';
 import { formatIp, parseIp } from '../../common/ip.js';
 import type { ConfNode } from '../ast.js';
 import type { Extensions, MaintenanceWindow } from '../model.js';
-import { type BlockLocs, type Ctx, type KwDef, newLocs, section } from './spec.js';
+import { type BlockLocs, type Ctx, type KwDef, listLocs, newLocs, section } from './spec.js';
 import { CODES, missingParameter } from './walk.js';
 
 export interface ExtensionsDraft extends Extensions { locs: BlockLocs; /** Per accepted window, in order. */ windowLocs: BlockLocs[] }
@@ -51,7 +51,7 @@ export const maintenanceWindowSection = section<WindowDraft>('maintenance_window
       if (!ip) { ctx.error(node.argAt[0] ?? node.at, CODES.invalidValue, `maintenance_window real_server address '${w[0]}' is invalid`); return; }
       if (p === null) { ctx.error(node.argAt[1] ?? node.at, CODES.invalidValue, `maintenance_window real_server port '${w[1]}' is invalid`); return; }
       d.window.realServers.push({ address: formatIp(ip.bytes), port: p });
-      (locs.lists.realServers ??= []).push(node.at);
+      listLocs(locs, 'realServers').push(node.at);
     },
   } satisfies W,
 });

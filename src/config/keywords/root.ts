@@ -3,7 +3,7 @@ import type { SrcLoc } from '../diagnostics.js';
 import type { GlobalDraft } from './global.js';
 import { globalDefsSection } from './global.js';
 import { extensionsSection, type ExtensionsDraft } from './extensions.js';
-import { type BlockLocs, type KwDef, newLocs, recognised, recognisedBlock, section } from './spec.js';
+import { type BlockLocs, type KwDef, listLocs, newLocs, recognised, recognisedBlock, section } from './spec.js';
 import {
   instanceSection, type InstanceDraft, newInstance, newScript, newSyncGroup, parseVipLine, type ScriptDraft, scriptSection,
   type SyncGroupDraft, syncGroupSection,
@@ -83,7 +83,7 @@ export const rootSection = section<RootDraft>('top level', {
       const g = r.vsGroups.find((x) => x.locs.at === parent.at);
       if (!g) return false;
       const e = parseGroupLine(l, ctx);
-      if (e) { g.entries.push(e); (g.locs.lists.entries ??= []).push(l.at); }
+      if (e) { g.entries.push(e); listLocs(g.locs, 'entries').push(l.at); }
       return e !== null;
     },
   },

@@ -18,16 +18,38 @@ export interface BlockLocs {
   end: SrcLoc;
   /** Last location of each keyword seen in the block. */
   kw: Record<string, SrcLoc>;
-  /** One location per accepted line of a value block / list keyword, in model order. */
+  /**
+   * One location per accepted line of a value block / list keyword, in model order. Shared, frozen
+   * and empty until the first addListLoc (most blocks have none): write only through addListLoc.
+   */
   lists: Record<string, SrcLoc[]>;
-  /** Sub-blocks in model order (real servers of a VS, checkers of a RS). */
+  /** Sub-blocks in model order (real servers of a VS, checkers of a RS); like lists, see addChild. */
   children: BlockLocs[];
 }
 
 /** Every sub-block draft carries its own locations. */
 export interface Draft { locs: BlockLocs }
 
-export const newLocs = (at: SrcLoc): BlockLocs => ({ at, end: at, kw: {}, lists: {}, children: [] });
+/**
+ * The empty `lists` and `children` every new block shares (bench/parse.ts's config has ~21,000
+ * blocks, most without either): frozen, so a write that bypasses addListLoc/addChild throws.
+ */
+const NO_LISTS: Record<string, SrcLoc[]> = Object.freeze({}) as Record<string, SrcLoc[]>;
+const NO_CHILDREN: BlockLocs[] = Object.freeze([]) as unknown as BlockLocs[];
+
+export const newLocs = (at: SrcLoc): BlockLocs => ({ at, end: at, kw: {}, lists: NO_LISTS, children: NO_CHILDREN });
+
+/** The list of `key` in `locs.lists`, created (with its own `lists`) on first use. */
+export function listLocs(locs: BlockLocs, key: string): SrcLoc[] {
+  if (locs.lists === NO_LISTS) locs.lists = {};
+  return (locs.lists[key] ??= []);
+}
+
+/** Appends a sub-block's locations to `locs.children`. */
+export function addChild(locs: BlockLocs, child: BlockLocs): void {
+  if (locs.children === NO_CHILDREN) locs.children = [child];
+  else locs.children.push(child);
+}
 
 /**
  * The line of a block's closing `}`. The tree does not record it, so we take the line after the

@@ -3,7 +3,7 @@ import { formatIp, parseIp, parsePrefix } from '../../common/ip.js';
 import type { ConfNode } from '../ast.js';
 import { LB_ALGOS, type CheckerType, type LbAlgo, type LbKind, type Protocol, type ScriptRef, type VirtualServer, type VsGroupEntry, type VsKey } from '../model.js';
 import { type CheckerDraft, newChecker, RECOGNISED_CHECKERS, SUPPORTED_CHECKERS } from './checkers.js';
-import { type BlockLocs, type Ctx, type KwDef, newLocs, recognised, recognisedBlock, section } from './spec.js';
+import { addChild, type BlockLocs, type Ctx, type KwDef, newLocs, recognised, recognisedBlock, section } from './spec.js';
 import { isCanonicalIPv4 } from '../values.js';
 import { CODES, missingParameter } from './walk.js';
 
@@ -111,7 +111,7 @@ type R = KwDef<RealServerDraft>;
 const checkerKw = (type: CheckerType): R => ({
   kind: 'block', support: 'supported', doc: `${type} health checker`, section: () => SUPPORTED_CHECKERS[type]!,
   open: (_rs, node) => newChecker(type, node.at),
-  close: (rs, c: CheckerDraft) => { rs.checkers.push(c); rs.locs.children.push(c.locs); },
+  close: (rs, c: CheckerDraft) => { rs.checkers.push(c); addChild(rs.locs, c.locs); },
 });
 
 export const realServerSection = section<RealServerDraft>('real_server', {
@@ -200,7 +200,7 @@ export const virtualServerSection = section<VirtualServerDraft>('virtual_server'
   real_server: {
     kind: 'block', support: 'supported', doc: 'real server IP [PORT] { … }', section: () => realServerSection,
     open: (_v, node, ctx) => newRealServer(node, ctx),
-    close: (v, rs: RealServerDraft) => { v.realServers.push(rs); v.locs.children.push(rs.locs); },
+    close: (v, rs: RealServerDraft) => { v.realServers.push(rs); addChild(v.locs, rs.locs); },
   },
 });
 

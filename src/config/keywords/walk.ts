@@ -8,7 +8,7 @@
 import type { ConfNode } from '../ast.js';
 import { ConfigErrClass, type SrcLoc } from '../diagnostics.js';
 import { integerOrNaN, parseBool, parseInteger, parseTimerUs, timerUsOrNaN, usToMs } from '../values.js';
-import { blockEnd, type BlockLocs, Ctx, type KwDef, scriptRef, type Section } from './spec.js';
+import { blockEnd, type BlockLocs, Ctx, type KwDef, listLocs, scriptRef, type Section } from './spec.js';
 
 export const CODES = {
   unknownKeyword: 'KA_CONF_UNKNOWN_KEYWORD',
@@ -157,7 +157,7 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
     }
     case 'lines': {
       def.start?.(t, node, ctx);
-      const list = (locs.lists[node.keyword] ??= []);
+      const list = listLocs(locs, node.keyword);
       const lines = node.block ?? [];
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i]!;
