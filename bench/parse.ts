@@ -26,6 +26,12 @@ const GNU_TIME = '/usr/bin/time';
 const args = process.argv.slice(2);
 const withStages = args.includes('--stages');
 const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
+/**
+ * `--against=DIR`: also time an older build, alternating with this one run by run (DIR holds its
+ * bin/ and a built dist/, e.g. a `git worktree` of the old commit after `npm run build`, or copies
+ * of both with node_modules linked). The shared VM's load drifts too much to compare separate runs.
+ */
+const against = args.find((a) => a.startsWith('--against='))?.slice('--against='.length);
 
 export function generateConfig(virtualServers = 1000, realServers = 10, instances = 50): string {
   const out: string[] = ['global_defs {', '    router_id bench', '}'];
@@ -114,24 +120,32 @@ console.log(JSON.stringify(out));
 `;
 
 function stages(file: string): void {
-  const samples: Record<string, number>[] = [];
-  const bundle = pathToFileURL(join(REPO, 'dist', 'daemon', 'cli.bundle.js')).href;
-  const dist = pathToFileURL(join(REPO, 'dist')).href;
+  const roots = against ? [REPO, resolve(against)] : [REPO];
+  const all = roots.map(() => [] as Record<string, number>[]);
   for (let i = 0; i < runs; i++) {
-    const sample: Record<string, number> = {};
-    for (const stage of ['tree', 'load']) {
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', STAGES_SCRIPT, bundle, dist, file, stage], { encoding: 'utf8', timeout: 300_000 });
-      const line = r.stdout.trim().split('\n').pop() ?? '';
-      if (r.status !== 0 || !line.startsWith('{')) throw new Error(`stages run failed: ${r.stderr.slice(-500)}`);
-      const got = JSON.parse(line) as Record<string, number>;
-      if (stage === 'load') sample.heapMiB = got.heapMiB!;
-      for (const [k, v] of Object.entries(got)) if (k !== 'heapMiB') sample[k] = v;
-    }
-    samples.push(sample);
+    roots.forEach((root, n) => all[n]!.push(stageSample(file, root)));
   }
   const keys = ['importMs', 'readMs', 'treeMs', 'loadMs', 'heapMiB'];
-  console.log(`keepalived-ts stages (CPU ms, median of ${runs} fresh processes; load = tree + keywords + validation): ` +
-    keys.map((k) => `${k.replace(/Ms$|MiB$/, '')} ${median(samples.map((s) => s[k]!)).toFixed(k === 'heapMiB' ? 1 : 0)}${k === 'heapMiB' ? ' MiB' : ''}`).join(', '));
+  roots.forEach((root, n) => {
+    const samples = all[n]!;
+    console.log(`keepalived-ts${root === REPO ? '' : ` (${root})`} stages (CPU ms, median of ${runs} fresh processes; load = tree + keywords + validation): ` +
+      keys.map((k) => `${k.replace(/Ms$|MiB$/, '')} ${median(samples.map((s) => s[k]!)).toFixed(k === 'heapMiB' ? 1 : 0)}${k === 'heapMiB' ? ' MiB' : ''}`).join(', '));
+  });
+}
+
+function stageSample(file: string, root: string): Record<string, number> {
+  const bundle = pathToFileURL(join(root, 'dist', 'daemon', 'cli.bundle.js')).href;
+  const dist = pathToFileURL(join(root, 'dist')).href;
+  const sample: Record<string, number> = {};
+  for (const stage of ['tree', 'load']) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', STAGES_SCRIPT, bundle, dist, file, stage], { encoding: 'utf8', timeout: 300_000 });
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.status !== 0 || !line.startsWith('{')) throw new Error(`stages run failed: ${r.stderr.slice(-500)}`);
+    const got = JSON.parse(line) as Record<string, number>;
+    if (stage === 'load') sample.heapMiB = got.heapMiB!;
+    for (const [k, v] of Object.entries(got)) if (k !== 'heapMiB') sample[k] = v;
+  }
+  return sample;
 }
 
 function main(): void {
@@ -145,13 +159,14 @@ function main(): void {
     const lines = readFileSync(file, 'utf8').split('\n').length;
     console.log(`config: 1000 virtual_servers x 10 real_servers (TCP_CHECK) + 50 vrrp_instances, ${lines} lines; median of ${runs} runs`);
     // bin/keepalived-ts run directly, as users run it (its shebang starts node).
-    const [ours, theirs, floor] = benchAlternating([
+    const [ours, theirs, floor, ...old] = benchAlternating([
       { label: 'keepalived-ts -t', cmd: join(REPO, 'bin', 'keepalived-ts'), args: ['-t', '-f', file] },
       { label: 'keepalived -t', cmd: KEEPALIVED, args: ['-t', '-f', file] },
       { label: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] },
-    ]) as [Result, Result, Result];
-    for (const r of [ours, theirs, floor]) {
-      console.log(`${r.label.padEnd(18)} wall ${r.wallMs.toFixed(0).padStart(6)} ms   CPU ${r.cpuMs.toFixed(0).padStart(5)} ms   peak RSS ${(r.maxRssKb / 1024).toFixed(1).padStart(7)} MiB   minor faults ${String(r.minorFaults).padStart(6)}   exit ${r.exit}`);
+      ...(against ? [{ label: 'old keepalived-ts -t', cmd: join(resolve(against), 'bin', 'keepalived-ts'), args: ['-t', '-f', file] }] : []),
+    ]) as [Result, Result, Result, ...Result[]];
+    for (const r of [ours, theirs, floor, ...old]) {
+      console.log(`${r.label.padEnd(20)} wall ${r.wallMs.toFixed(0).padStart(6)} ms   CPU ${r.cpuMs.toFixed(0).padStart(5)} ms   peak RSS ${(r.maxRssKb / 1024).toFixed(1).padStart(7)} MiB   minor faults ${String(r.minorFaults).padStart(6)}   exit ${r.exit}`);
     }
     console.log(`ratio keepalived-ts / keepalived: wall x${(ours.wallMs / theirs.wallMs).toFixed(2)}, CPU x${(ours.cpuMs / theirs.cpuMs).toFixed(2)}, peak RSS x${(ours.maxRssKb / theirs.maxRssKb).toFixed(2)}`);
     console.log(`keepalived-ts above the node start-up floor: wall +${(ours.wallMs - floor.wallMs).toFixed(0)} ms, CPU +${(ours.cpuMs - floor.cpuMs).toFixed(0)} ms`);
