@@ -105,3 +105,47 @@ export function unsafeComponent(path: string, stat: ScriptEnv['stat']): string |
 export function unsafeScriptComponent(path: string, env: Pick<ScriptEnv, 'realpath' | 'stat'>): string | null {
   return unsafeComponent(env.realpath(path) ?? path, env.stat);
 }
+
+/**
+ * uid:gid a script starts with: its own `user [group]`, else script_user (with its group), else
+ * keepalived_script, else root. null = a named user or group does not exist.
+ */
+export function runAsIdsOf(
+  own: { user: string | null; group: string | null },
+  scriptUser: { user: string; group: string | null } | null,
+  defaultUser: string | null,
+  env: Pick<ScriptEnv, 'userIds' | 'groupId'>,
+): RunAsIds | null {
+  const user = scriptRunAs(own.user, defaultUser);
+  const group = own.user !== null ? own.group : scriptUser !== null && user === scriptUser.user ? scriptUser.group : null;
+  const ids = user === 'root' ? { uid: 0, gid: 0 } : env.userIds(user);
+  if (ids === null) return null;
+  if (group === null) return ids;
+  const gid = env.groupId(group);
+  return gid === null ? null : { uid: ids.uid, gid };
+}
+
+/** Whether and as whom the daemon may start a script now (the same rules `-t` reports on). */
+export type ScriptVerdict = { run: true; ids: RunAsIds } | { run: false; why: string };
+
+export function scriptVerdict(
+  cmd: string,
+  own: { user: string | null; group: string | null },
+  globals: { enableScriptSecurity: boolean; scriptUser: { user: string; group: string | null } | null },
+  env: ScriptEnv,
+): ScriptVerdict {
+  const defaultUser = defaultScriptUser(globals.scriptUser?.user ?? null, env);
+  const ids = runAsIdsOf(own, globals.scriptUser, defaultUser, env);
+  if (ids === null) return { run: false, why: 'its user or group does not exist' };
+  if (!globals.enableScriptSecurity) return { run: true, ids };
+  const path = env.resolve(cmd);
+  if (path === null) return { run: false, why: 'not found/accessible' };
+  const st = env.stat(env.realpath(path) ?? path);
+  if (st === null) return { run: false, why: 'not found/accessible' };
+  if (!executableBy(st, ids)) return { run: false, why: `not executable for uid:gid ${ids.uid}:${ids.gid}` };
+  if (runsAsRoot(st, ids)) {
+    const unsafe = unsafeScriptComponent(path, env);
+    if (unsafe !== null) return { run: false, why: `unsafe permissions (${unsafe} is writable by a non-root user)` };
+  }
+  return { run: true, ids };
+}

@@ -6,6 +6,7 @@ import type { Config } from '../config/model.js';
 import { hostInterfaces, hostScriptEnv } from './cli.js';
 import { fsConfigSource } from './config-source.js';
 import type { DaemonOptions } from './main.js';
+import { withoutRefusedTrackScripts } from './script-gate.js';
 
 /**
  * Loads and reports a configuration; null when it must not be used. As keepalived, only what it
@@ -14,12 +15,13 @@ import type { DaemonOptions } from './main.js';
  */
 export function loadUsable(o: DaemonOptions, log: Logger): Config | null {
   // Host facts make enable_script_security / script_user checks real at start and reload, as with -t.
+  const scriptEnv = hostScriptEnv();
   const loaded = loadConfig(o.configPath, {
     source: fsConfigSource(), configId: o.configId, allConfig: o.allConfig, env: process.env,
-    scriptEnv: hostScriptEnv(), knownInterfaces: hostInterfaces(),
+    scriptEnv, knownInterfaces: hostInterfaces(),
   });
   for (const d of loaded.diags) (d.sev === 'error' ? log.error.bind(log) : log.warn.bind(log))({ code: d.code }, formatDiagnostic(d));
   const fatal = new Set([ConfigErrClass.FATAL, ConfigErrClass.BAD_IF, ConfigErrClass.FILE_NOT_FOUND, ConfigErrClass.MISSING_PARAMETER]);
   const bad = loaded.exitCode === 2 || loaded.diags.some((d) => fatal.has(d.cls));
-  return bad ? null : loaded.config;
+  return bad ? null : withoutRefusedTrackScripts(loaded.config, scriptEnv, log);
 }

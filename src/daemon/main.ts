@@ -10,6 +10,7 @@ import { loadNative } from '../net/native.js';
 import { dialRtnl, openRtnlMonitor } from '../net/rtnl.js';
 import { IpvsClient } from '../ipvs/client.js';
 import { loadUsable } from './load-usable.js';
+import { hostScriptEnv } from './cli.js';
 import { LvsService } from './lvs-service.js';
 import { SyncDaemonFollower } from './lvs-sync-daemon.js';
 import { wireNotify } from './notify-wiring.js';
@@ -56,7 +57,8 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     const rtnl = await dialRtnl({ clock, log });
     teardown.own('rtnetlink', () => rtnl.close());
     // Swapped on reload; callbacks read the current one.
-    let notify = wireNotify(config, { clock, log });
+    const scriptEnv = hostScriptEnv();
+    let notify = wireNotify(config, { clock, log, scriptEnv });
     teardown.own('mail queue', () => notify.queue?.drain(2_000));
     const mailTally = new MailTally();
     mailTally.track(notify.queue);
@@ -129,7 +131,7 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
         return false;
       }
       const oldNotify = notify;
-      notify = wireNotify(next, { clock, log });
+      notify = wireNotify(next, { clock, log, scriptEnv });
       mailTally.track(notify.queue);
       void oldNotify.queue?.drain(30_000);
       await vrrp.reload(next);

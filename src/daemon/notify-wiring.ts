@@ -18,6 +18,8 @@ import { ScriptRunner, type VrrpNotifyScripts } from '../notify/scripts.js';
 import { mailEnabled, withKeepalivedDefaults, type MailSettings } from '../notify/settings.js';
 import { createSmtpMailer } from '../notify/smtp-nodemailer.js';
 import { nodeSpawn } from '../notify/spawn-node.js';
+import type { ScriptEnv } from '../common/script-security.js';
+import { gatedSpawn } from './script-gate.js';
 
 function vrrpScripts(n: NotifyScripts): VrrpNotifyScripts {
   const pick = (s: ScriptRef | null) => (s ? s.argv : undefined);
@@ -82,7 +84,7 @@ function serversOf(cfg: Config, ev: RealServerEvent | QuorumEvent) {
   return { vs, rs };
 }
 
-export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger }): NotifyWiring {
+export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger; /** Host facts for script security; absent = scripts start unchecked (tests). */ scriptEnv?: ScriptEnv }): NotifyWiring {
   const log = d.log.child({ mod: 'notify' });
   const settings = mailSettingsOf(cfg, readSecretFile(log));
   const queue = mailEnabled(settings) ? new MailQueue(createSmtpMailer(settings, log), d.clock, log) : null;
@@ -96,7 +98,8 @@ export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger }): Notif
     }
   };
   const mail = queue ? new AlertNotifier({ settings, alertEnabled, queue, log, filters: { noEmailFaults: cfg.globalDefs.noEmailFaults } }) : undefined;
-  const runner = new ScriptRunner(nodeSpawn(process.env), d.clock, log);
+  const spawn = nodeSpawn(process.env);
+  const runner = new ScriptRunner(d.scriptEnv ? gatedSpawn(spawn, cfg, d.scriptEnv, log) : spawn, d.clock, log);
   const dispatcher = new NotifyDispatcher({
     log,
     ...(mail ? { mail } : {}),
