@@ -5,7 +5,7 @@
  */
 import { parseIp } from '../common/ip.js';
 import {
-  DEFAULT_SCRIPT_USER, defaultScriptUser, executableBy, type RunAsIds, runsAsRoot, type ScriptEnv, scriptRunAs, unsafeScriptComponent,
+  DEFAULT_SCRIPT_USER, defaultScriptUser, executableBy, runAsIdsOf, runsAsRoot, type ScriptEnv, unsafeScriptComponent,
 } from '../common/script-security.js';
 import { ConfigErrClass, type Diagnostic, type Severity, type SrcLoc } from './diagnostics.js';
 import type { ConfigLocations } from './interpret.js';
@@ -259,20 +259,6 @@ function collectScripts(cfg: Config, locs: ConfigLocations, liveScripts: Set<str
 }
 
 /**
- * The uid:gid a script starts with: its own user (and group, else that user's), else script_user
- * (and its group), else the default user, else root; null = the user or group is unknown here.
- */
-function runAsIds(ref: ScriptRef, scriptUser: Config['globalDefs']['scriptUser'], defaultUser: string | null, env: ScriptEnv): RunAsIds | null {
-  const user = scriptRunAs(ref.user, defaultUser);
-  const group = ref.user !== null ? ref.group : scriptUser !== null && user === scriptUser.user ? scriptUser.group : null;
-  const ids = user === 'root' ? { uid: 0, gid: 0 } : env.userIds(user);
-  if (ids === null) return null;
-  if (group === null) return ids;
-  const gid = env.groupId(group);
-  return gid === null ? null : { uid: ids.uid, gid };
-}
-
-/**
  * semantics §10 as keepalived 2.2.7 `-t` behaves: a tracked vrrp_script that cannot be found, or
  * is unsafe under enable_script_security, is disabled (exit 5); any script run without
  * enable_script_security is a SECURITY VIOLATION (exit 6), reported once by each of keepalived's
@@ -309,7 +295,7 @@ function checkScriptSecurity(cfg: Config, locs: ConfigLocations, env: ScriptEnv,
     const proc = u.vrrp ? 'vrrp' : 'check';
     // Without script security keepalived counts every script it would run, whatever its user.
     if (!g.enableScriptSecurity) violation[proc] ??= { at: u.at, insecure: false };
-    const ids = runAsIds(u.ref, g.scriptUser, defaultUser, env);
+    const ids = runAsIdsOf(u.ref, g.scriptUser, defaultUser, env);
     const st = env.stat(env.realpath(path) ?? path);
     if (ids === null || st === null) continue;
     if (!executableBy(st, ids)) {
