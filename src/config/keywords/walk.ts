@@ -129,7 +129,7 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
     }
     case 'enum': {
       if (raw === undefined) { missingParameter(node, ctx); return; }
-      const found = def.caseInsensitive ? def.values.find((v) => v.toLowerCase() === raw.toLowerCase()) : def.values.find((v) => v === raw);
+      const found = enumValue(def.values, raw, def.caseInsensitive === true);
       if (found === undefined) {
         ctx.error(firstArgAt(node), CODES.invalidValue, def.badMsg ? def.badMsg(raw, t) : `Invalid value '${raw}' for ${node.keyword}`);
         return;
@@ -144,17 +144,9 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
     case 'words':
       def.set?.(t, node.args, node, ctx, locs);
       return;
-    case 'script': {
-      const words = ctx.splitScript(node.rawArgs);
-      if (words === null) {
-        ctx.report(node.at, ConfigErrClass.UNMATCHED_QUOTE, 'KA_CONF_UNMATCHED_QUOTE', `Unmatched quote in '${node.rawArgs}' - ignoring ${node.keyword}`);
-        return;
-      }
-      const ref = scriptRef(words, def.whole === true, (cmd) => ctx.splitScript(cmd));
-      if (!ref) { missingParameter(node, ctx); return; }
-      def.set?.(t, ref, node, ctx, locs);
+    case 'script':
+      applyScript(node, def, t, ctx, locs);
       return;
-    }
     case 'lines': {
       def.start?.(t, node, ctx);
       const list = listLocs(locs, node.keyword);
@@ -176,6 +168,34 @@ function applyOne<T>(node: ConfNode, def: KwDef<T>, t: T, ctx: Ctx, locs: BlockL
     case 'skip-block':
       return;
   }
+}
+
+/**
+ * The enum value `raw` names. A loop, not `values.find` with an arrow: an arrow capturing `raw`
+ * makes V8 allocate a context for applyOne's variables on every call (every keyword line).
+ */
+function enumValue(values: readonly string[], raw: string, caseInsensitive: boolean): string | undefined {
+  const want = caseInsensitive ? raw.toLowerCase() : raw;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if ((caseInsensitive ? v.toLowerCase() : v) === want) return v;
+  }
+  return undefined;
+}
+
+/**
+ * A script keyword. Its own function because of the closure over `ctx`: inside applyOne, V8 would
+ * allocate that closure's context on every call of applyOne (every keyword line), scripts or not.
+ */
+function applyScript<T>(node: ConfNode, def: Extract<KwDef<T>, { kind: 'script' }>, t: T, ctx: Ctx, locs: BlockLocs): void {
+  const words = ctx.splitScript(node.rawArgs);
+  if (words === null) {
+    ctx.report(node.at, ConfigErrClass.UNMATCHED_QUOTE, 'KA_CONF_UNMATCHED_QUOTE', `Unmatched quote in '${node.rawArgs}' - ignoring ${node.keyword}`);
+    return;
+  }
+  const ref = scriptRef(words, def.whole === true, (cmd) => ctx.splitScript(cmd));
+  if (!ref) { missingParameter(node, ctx); return; }
+  def.set?.(t, ref, node, ctx, locs);
 }
 
 export { Ctx };
