@@ -3,7 +3,8 @@
  * identities alerts print. Pure. (The IPVS side of the same mapping is ipvs/desired.ts.)
  * A virtual_server_group is one health-checked pool programmed into every service of the group.
  */
-import type { Checker, Config, RealServer, VirtualServer } from '../config/model.js';
+import type { Checker, Config, RealServer, ScriptRef, VirtualServer } from '../config/model.js';
+import type { ScriptVerdict } from '../common/script-security.js';
 import type { CheckerCfg, ProbeSpec, VirtualServerCfg } from '../check/types.js';
 import type { VsIdentity } from '../notify/events.js';
 
@@ -22,7 +23,13 @@ export function vsIdentity(vs: VirtualServer): VsIdentity {
   return { kind: 'group', group: k.group, port: 0, proto };
 }
 
-function probeOf(c: Checker, rs: RealServer, vs: VirtualServer): ProbeSpec | null {
+/**
+ * Whether and as whom a MISC_CHECK script may run (script security, script_user); absent = run
+ * as ourselves. A refused script disables its checker, as keepalived does at load.
+ */
+export type MiscGate = (ref: ScriptRef) => ScriptVerdict;
+
+function probeOf(c: Checker, rs: RealServer, vs: VirtualServer, gate?: MiscGate): ProbeSpec | null {
   const target = {
     connectIp: c.connectIp ?? rs.address,
     connectPort: c.connectPort ?? rs.port,
@@ -48,8 +55,13 @@ function probeOf(c: Checker, rs: RealServer, vs: VirtualServer): ProbeSpec | nul
       };
     }
     case 'MISC_CHECK':
+    {
       if (!c.miscPath) return null;
-      return { kind: 'MISC_CHECK', argv: c.miscPath.argv, timeoutMs: c.miscTimeoutMs ?? c.delayLoopMs, dynamic: c.miscDynamic };
+      const v = gate?.(c.miscPath);
+      if (v && !v.run) return null;
+      const runAs = v && (v.ids.uid !== 0 || v.ids.gid !== 0) ? { runAs: v.ids } : {};
+      return { kind: 'MISC_CHECK', argv: c.miscPath.argv, timeoutMs: c.miscTimeoutMs ?? c.delayLoopMs, dynamic: c.miscDynamic, ...runAs };
+    }
     case 'SMTP_CHECK':
       return { kind: 'SMTP_CHECK', ...target, heloName: 'smtpchecker.keepalived.org' };
     default:
@@ -57,26 +69,26 @@ function probeOf(c: Checker, rs: RealServer, vs: VirtualServer): ProbeSpec | nul
   }
 }
 
-function checkerCfgs(rs: RealServer, vs: VirtualServer): CheckerCfg[] {
+function checkerCfgs(rs: RealServer, vs: VirtualServer, gate?: MiscGate): CheckerCfg[] {
   return rs.checkers.flatMap((c) => {
-    const probe = probeOf(c, rs, vs);
+    const probe = probeOf(c, rs, vs, gate);
     if (!probe) return [];
     return [{ probe, timing: { delayLoopMs: c.delayLoopMs, retry: c.retry, delayBeforeRetryMs: c.delayBeforeRetryMs, warmupMs: c.warmupMs, alpha: c.alpha } }];
   });
 }
 
-export function toVirtualServerCfg(vs: VirtualServer): VirtualServerCfg {
+export function toVirtualServerCfg(vs: VirtualServer, gate?: MiscGate): VirtualServerCfg {
   return {
     key: vsKey(vs),
     quorum: vs.quorum,
     hysteresis: vs.hysteresis,
     ...(vs.sorryServer ? { sorryServer: { addr: vs.sorryServer.address, port: vs.sorryServer.port, weight: 1, inhibit: vs.sorryServerInhibit } } : {}),
     realServers: vs.realServers.map((rs) => ({
-      addr: rs.address, port: rs.port, weight: rs.weight, inhibitOnFailure: rs.inhibitOnFailure, checkers: checkerCfgs(rs, vs),
+      addr: rs.address, port: rs.port, weight: rs.weight, inhibitOnFailure: rs.inhibitOnFailure, checkers: checkerCfgs(rs, vs, gate),
     })),
   };
 }
 
-export function poolsOf(cfg: Config): { vs: VirtualServer; check: VirtualServerCfg }[] {
-  return cfg.virtualServers.map((vs) => ({ vs, check: toVirtualServerCfg(vs) }));
+export function poolsOf(cfg: Config, gate?: MiscGate): { vs: VirtualServer; check: VirtualServerCfg }[] {
+  return cfg.virtualServers.map((vs) => ({ vs, check: toVirtualServerCfg(vs, gate) }));
 }

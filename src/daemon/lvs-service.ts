@@ -16,7 +16,8 @@ import type { IpvsClient } from '../ipvs/client.js';
 import { desiredIpvsTable } from '../ipvs/desired.js';
 import { IpvsSync } from '../ipvs/sync.js';
 import type { HaEvent } from '../notify/events.js';
-import { poolsOf, vsIdentity, vsKey } from './lvs-mapping.js';
+import { type MiscGate, poolsOf, vsIdentity, vsKey } from './lvs-mapping.js';
+import { scriptVerdict, type ScriptEnv } from '../common/script-security.js';
 
 export interface LvsServiceDeps {
   clock: Clock;
@@ -24,6 +25,8 @@ export interface LvsServiceDeps {
   /** null when the kernel has no IPVS: checks run, nothing is programmed. */
   ipvs: IpvsClient | null;
   onEvent(ev: HaEvent): void;
+  /** Host facts for MISC_CHECK script security and script_user; absent = scripts run unchecked (tests). */
+  scriptEnv?: ScriptEnv;
 }
 
 export class LvsService {
@@ -41,7 +44,7 @@ export class LvsService {
   constructor(private cfg: Config, private readonly d: LvsServiceDeps) {
     this.log = d.log.child({ mod: 'lvs' });
     this.sync = d.ipvs ? new IpvsSync(d.ipvs, this.log) : null;
-    const pools = poolsOf(cfg);
+    const pools = poolsOf(cfg, this.miscGate(cfg));
     for (const p of pools) this.pools.set(p.check.key, p.vs);
     this.health = new HealthService(pools.map((p) => p.check), {
       clock: d.clock, log: this.log, env: process.env, coalesceMs: wakeSlotMs(pools.map((p) => p.check)),
@@ -82,7 +85,7 @@ export class LvsService {
   /** SIGHUP: unchanged checkers keep their health (HealthService.reconfigure), then the table is synced. */
   reload(next: Config): void {
     this.cfg = next;
-    const pools = poolsOf(next);
+    const pools = poolsOf(next, this.miscGate(next));
     this.pools.clear();
     for (const p of pools) this.pools.set(p.check.key, p.vs);
     this.health.reconfigure(pools.map((p) => p.check));
@@ -119,6 +122,18 @@ export class LvsService {
       const table = desiredIpvsTable(this.cfg.virtualServers, this.cfg.virtualServerGroups, destsOf);
       await sync.sync(table).catch((err: unknown) => this.log.error({ err }, 'IPVS update failed; will retry on the next change'));
     });
+  }
+
+  /** MISC_CHECK scripts are checked when a configuration is loaded; a refused one disables its checker. */
+  private miscGate(cfg: Config): MiscGate | undefined {
+    const env = this.d.scriptEnv;
+    if (!env) return undefined;
+    const globals = { enableScriptSecurity: cfg.globalDefs.enableScriptSecurity, scriptUser: cfg.globalDefs.scriptUser };
+    return (ref) => {
+      const v = scriptVerdict(ref.argv[0] ?? '', ref, globals, env);
+      if (!v.run) this.log.warn(`MISC_CHECK script '${ref.cmd}' disabled: ${v.why}`);
+      return v;
+    };
   }
 
   /** Stops the checkers and removes the services we own. */

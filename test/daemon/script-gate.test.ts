@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { scriptVerdict, type PathStat, type ScriptEnv } from '../../src/common/script-security.js';
 import { configuredScripts, gatedSpawn, withoutRefusedTrackScripts } from '../../src/daemon/script-gate.js';
+import { poolsOf } from '../../src/daemon/lvs-mapping.js';
 import type { Spawn, SpawnRequest } from '../../src/notify/scripts.js';
 import { loadText } from '../config/conf-helper.js';
 import { captureLogger } from '../fakes/logger.js';
@@ -131,3 +132,29 @@ vrrp_instance VI_1 {
   });
 });
 
+
+describe('MISC_CHECK through the gate (lvs-mapping)', () => {
+  const conf = (security: boolean, path: string) => `global_defs {
+  ${security ? 'enable_script_security' : ''}
+  script_user nobody
+}
+virtual_server 10.0.0.100 80 {
+  protocol TCP
+  real_server 10.0.0.11 80 {
+    MISC_CHECK {
+      misc_path "${path}"
+    }
+  }
+}
+`;
+  const probes = (text: string) => {
+    const cfg = loadText(text).config;
+    const globals = { enableScriptSecurity: cfg.globalDefs.enableScriptSecurity, scriptUser: cfg.globalDefs.scriptUser };
+    return poolsOf(cfg, (ref) => scriptVerdict(ref.argv[0]!, ref, globals, hostEnv()))[0]!.check.realServers[0]!.checkers.map((c) => c.probe);
+  };
+  it('runs as script_user, and a refused script leaves the real server without that checker', () => {
+    expect(probes(conf(true, '/etc/ka/check.sh'))).toMatchObject([{ kind: 'MISC_CHECK', argv: ['/etc/ka/check.sh'], runAs: { uid: 65534, gid: 65534 } }]);
+    expect(probes(conf(true, '/etc/ka/missing.sh'))).toEqual([]);
+    expect(probes(conf(false, '/etc/ka/check.sh'))).toMatchObject([{ runAs: { uid: 65534, gid: 65534 } }]);
+  });
+});
