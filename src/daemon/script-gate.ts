@@ -9,7 +9,7 @@ import { scriptVerdict, type ScriptEnv } from '../common/script-security.js';
 import type { Config, NotifyScripts, ScriptRef } from '../config/model.js';
 import type { Spawn, SpawnedProcess } from '../notify/scripts.js';
 
-/** Every script the configuration names that the notify runner starts (MISC_CHECK has its own). */
+/** Every script the configuration names that the notify runner starts (MISC_CHECK is gated in lvs-mapping). */
 export function configuredScripts(cfg: Config): ScriptRef[] {
   const notify = (n: NotifyScripts) => [n.master, n.backup, n.fault, n.stop, n.deleted, n.any];
   return [
