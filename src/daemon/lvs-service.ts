@@ -16,8 +16,9 @@ import type { IpvsClient } from '../ipvs/client.js';
 import { desiredIpvsTable } from '../ipvs/desired.js';
 import { IpvsSync } from '../ipvs/sync.js';
 import type { HaEvent } from '../notify/events.js';
-import { type MiscGate, poolsOf, vsIdentity, vsKey } from './lvs-mapping.js';
-import { scriptVerdict, type ScriptEnv } from '../common/script-security.js';
+import { poolsOf, vsIdentity, vsKey } from './lvs-mapping.js';
+import type { ScriptEnv } from '../common/script-security.js';
+import { miscGateOf } from './script-gate.js';
 
 export interface LvsServiceDeps {
   clock: Clock;
@@ -27,6 +28,8 @@ export interface LvsServiceDeps {
   onEvent(ev: HaEvent): void;
   /** Host facts for MISC_CHECK script security and script_user; absent = scripts run unchecked (tests). */
   scriptEnv?: ScriptEnv;
+  /** Environment MISC_CHECK scripts start from (scrubbed by check/misc.ts); default empty. */
+  scriptBaseEnv?: Record<string, string | undefined>;
 }
 
 export class LvsService {
@@ -44,10 +47,10 @@ export class LvsService {
   constructor(private cfg: Config, private readonly d: LvsServiceDeps) {
     this.log = d.log.child({ mod: 'lvs' });
     this.sync = d.ipvs ? new IpvsSync(d.ipvs, this.log) : null;
-    const pools = poolsOf(cfg, this.miscGate(cfg));
+    const pools = poolsOf(cfg, d.scriptEnv && miscGateOf(cfg, d.scriptEnv, this.log));
     for (const p of pools) this.pools.set(p.check.key, p.vs);
     this.health = new HealthService(pools.map((p) => p.check), {
-      clock: d.clock, log: this.log, env: process.env, coalesceMs: wakeSlotMs(pools.map((p) => p.check)),
+      clock: d.clock, log: this.log, env: d.scriptBaseEnv ?? {}, coalesceMs: wakeSlotMs(pools.map((p) => p.check)),
       onEvent: (e) => this.onHealth(e),
       onDesired: (k, dests) => { this.desired.set(k, dests); this.schedule(); },
       onReport: (r) => { this.reports.set(r.key, r); },
@@ -85,7 +88,7 @@ export class LvsService {
   /** SIGHUP: unchanged checkers keep their health (HealthService.reconfigure), then the table is synced. */
   reload(next: Config): void {
     this.cfg = next;
-    const pools = poolsOf(next, this.miscGate(next));
+    const pools = poolsOf(next, this.d.scriptEnv && miscGateOf(next, this.d.scriptEnv, this.log));
     this.pools.clear();
     for (const p of pools) this.pools.set(p.check.key, p.vs);
     this.health.reconfigure(pools.map((p) => p.check));
@@ -122,18 +125,6 @@ export class LvsService {
       const table = desiredIpvsTable(this.cfg.virtualServers, this.cfg.virtualServerGroups, destsOf);
       await sync.sync(table).catch((err: unknown) => this.log.error({ err }, 'IPVS update failed; will retry on the next change'));
     });
-  }
-
-  /** MISC_CHECK scripts are checked when a configuration is loaded; a refused one disables its checker. */
-  private miscGate(cfg: Config): MiscGate | undefined {
-    const env = this.d.scriptEnv;
-    if (!env) return undefined;
-    const globals = { enableScriptSecurity: cfg.globalDefs.enableScriptSecurity, scriptUser: cfg.globalDefs.scriptUser };
-    return (ref) => {
-      const v = scriptVerdict(ref.argv[0] ?? '', ref, globals, env);
-      if (!v.run) this.log.warn(`MISC_CHECK script '${ref.cmd}' disabled: ${v.why}`);
-      return v;
-    };
   }
 
   /** Stops the checkers and removes the services we own. */

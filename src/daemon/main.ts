@@ -106,7 +106,7 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
     const monitor = await openRtnlMonitor({ clock, log, onEvent: (e) => vrrp.onLinkEvent(e) });
     teardown.own('rtnetlink monitor', () => monitor.close());
     if (config.virtualServers.length > 0) {
-      lvs = new LvsService(config, { clock, log, ipvs, onEvent: onHaEvent, scriptEnv });
+      lvs = new LvsService(config, { clock, log, ipvs, onEvent: onHaEvent, scriptEnv, scriptBaseEnv: process.env });
       lvs.setDrained(drained); // a window open at start drains from the first table on
       await lvs.start();
       const running = lvs;

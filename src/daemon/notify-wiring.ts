@@ -11,7 +11,7 @@ import type { Config, NotifyScripts, ScriptRef } from '../config/model.js';
 import type { HaEvent, QuorumEvent, RealServerEvent } from '../notify/events.js';
 import { vsIdentity } from './lvs-mapping.js';
 import { NotifyDispatcher } from '../notify/dispatch.js';
-import { composeMail, type AlertContent } from '../notify/format.js';
+import type { AlertContent } from '../notify/format.js';
 import { MailQueue } from '../notify/mail-queue.js';
 import { AlertNotifier } from '../notify/notifier.js';
 import { ScriptRunner, type VrrpNotifyScripts } from '../notify/scripts.js';
@@ -119,11 +119,5 @@ export function wireNotify(cfg: Config, d: { clock: Clock; log: Logger; /** Host
       },
     },
   });
-  const sendMail = (c: AlertContent): boolean => {
-    if (!queue) return false;
-    const epochMs = Date.now();
-    queue.enqueue(composeMail(c, settings, { epochMs, offsetMin: -new Date(epochMs).getTimezoneOffset() }));
-    return true;
-  };
-  return { dispatcher, runner, queue, settings, handle: (ev) => dispatcher.handle(ev), sendMail };
+  return { dispatcher, runner, queue, settings, handle: (ev) => dispatcher.handle(ev), sendMail: (c) => mail?.send(c) ?? false };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../common/log.js';
 import { scriptVerdict, type ScriptEnv } from '../common/script-security.js';
 import type { Config, NotifyScripts, ScriptRef } from '../config/model.js';
 import type { Spawn, SpawnedProcess } from '../notify/scripts.js';
+import type { MiscGate } from './lvs-mapping.js';
 
 /** Every script the configuration names that the notify runner starts (MISC_CHECK is gated in lvs-mapping). */
 export function configuredScripts(cfg: Config): ScriptRef[] {
@@ -25,7 +26,7 @@ const refused = (message: string): SpawnedProcess =>
 
 export function gatedSpawn(inner: Spawn, cfg: Config, env: ScriptEnv, log: Logger): Spawn {
   const refs = configuredScripts(cfg);
-  const globals = { enableScriptSecurity: cfg.globalDefs.enableScriptSecurity, scriptUser: cfg.globalDefs.scriptUser };
+  const globals = cfg.globalDefs;
   return {
     spawn(req, onLine) {
       const cmd = req.argv[0];
@@ -48,13 +49,12 @@ export function gatedSpawn(inner: Spawn, cfg: Config, env: ScriptEnv, log: Logge
  * once. `-t` reports the same with its file:line:col.
  */
 export function withoutRefusedTrackScripts(cfg: Config, env: ScriptEnv, log: Logger): Config {
-  const globals = { enableScriptSecurity: cfg.globalDefs.enableScriptSecurity, scriptUser: cfg.globalDefs.scriptUser };
   const refused = new Set<string>();
   for (const s of cfg.vrrpScripts) {
     const cmd = s.script?.argv[0];
     if (cmd === undefined || !s.script) continue;
     const why = env.resolve(cmd) === null ? 'not found/accessible' : (() => {
-      const v = scriptVerdict(cmd, s.script, globals, env);
+      const v = scriptVerdict(cmd, s.script, cfg.globalDefs, env);
       return v.run ? null : v.why;
     })();
     if (why === null) continue;
@@ -64,4 +64,13 @@ export function withoutRefusedTrackScripts(cfg: Config, env: ScriptEnv, log: Log
   if (refused.size === 0) return cfg;
   const keep = <T extends { trackScripts: { name: string }[] }>(o: T): T => ({ ...o, trackScripts: o.trackScripts.filter((t) => !refused.has(t.name)) });
   return { ...cfg, vrrpInstances: cfg.vrrpInstances.map(keep), syncGroups: cfg.syncGroups.map(keep) };
+}
+
+/** MISC_CHECK scripts, checked when a configuration is loaded: a refused one disables its checker. */
+export function miscGateOf(cfg: Config, env: ScriptEnv, log: Logger): MiscGate {
+  return (ref) => {
+    const v = scriptVerdict(ref.argv[0] ?? '', ref, cfg.globalDefs, env);
+    if (!v.run) log.warn(`MISC_CHECK script '${ref.cmd}' disabled: ${v.why}`);
+    return v;
+  };
 }

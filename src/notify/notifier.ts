@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../common/log.js';
 import type { HaEvent, VrrpNotifyState } from './events.js';
-import { alertContent, composeMail, passesMailFilters, type OutgoingMail } from './format.js';
+import { alertContent, composeMail, passesMailFilters, type AlertContent, type OutgoingMail } from './format.js';
 import { mailEnabled, type MailFilters, type MailSettings } from './settings.js';
 
 export interface AlertNotifierDeps {
@@ -42,10 +42,17 @@ export class AlertNotifier {
     if (!content) return false;
     if (vrrp?.to === 'DELETED') this.lastMailed.delete(vrrp.key);
     else if (vrrp) this.lastMailed.set(vrrp.key, vrrp.to);
+    this.send(content);
+    log.debug({ subject: content.subject }, 'SMTP alert queued');
+    return true;
+  }
+
+  /** Queues a mail of ours (alerts, the status report) with the Date header of now; false when mail is off. */
+  send(content: AlertContent): boolean {
+    if (!mailEnabled(this.d.settings)) return false;
     const epochMs = (this.d.wallNow ?? Date.now)();
     const offsetMin = (this.d.tzOffsetMin ?? ((ms: number) => -new Date(ms).getTimezoneOffset()))(epochMs);
-    this.d.queue.enqueue(composeMail(content, settings, { epochMs, offsetMin }));
-    log.debug({ subject: content.subject }, 'SMTP alert queued');
+    this.d.queue.enqueue(composeMail(content, this.d.settings, { epochMs, offsetMin }));
     return true;
   }
 

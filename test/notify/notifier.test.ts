@@ -30,6 +30,13 @@ describe('AlertNotifier', () => {
     }]);
   });
 
+  it('send() queues a mail of ours (the status report) as it is, with the same Date; nothing when mail is off', () => {
+    const { n, sent } = setup();
+    expect(n.send({ subject: '[lb1] keepalived-ts report: 0 VRRP transitions, 0 real-server changes', body: 'line 1\nline 2' })).toBe(true);
+    expect(sent).toMatchObject([{ to: ['ops@example.org', 'noc@example.org'], body: 'line 1\nline 2', date: 'Mon, 23 Nov 2026 17:00:00 +0100' }]);
+    expect(setup({ settings: { ...settings, to: [] } }).n.send({ subject: 's', body: 'b' })).toBe(false);
+  });
+
   it('sends nothing without recipients or smtp_server', () => {
     for (const s of [{ ...settings, to: [] }, { ...settings, server: undefined }]) {
       const { n, sent } = setup({ settings: s });
