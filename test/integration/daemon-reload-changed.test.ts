@@ -201,7 +201,8 @@ vrrp_instance VI_2 {
     // The reload's own deletion of an old prefix is told apart by prefix; a real external delete matches.
     const mark = master.proc.stdout().length;
     await lab.exec('d1', ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0']);
-    await master.proc.waitFor(/\(VI_1\) VIP deleted externally - going to BACKUP/, 5_000);
-    expect(logAfter(master, mark)).toMatch(/\(VI_1\) Entering BACKUP STATE/);
+    // The two lines are separate writes and may reach our pipe in separate reads: wait for both.
+    const inOrder = /\(VI_1\) VIP deleted externally - going to BACKUP[\s\S]*\(VI_1\) Entering BACKUP STATE/;
+    await until(() => (inOrder.test(logAfter(master, mark)) ? true : undefined), 5_000, 'VI_1 to log the external delete, then BACKUP');
   });
 });
