@@ -22,6 +22,8 @@ export class FakeNative implements NativeNet {
   readonly sent: { fd: number; data: Uint8Array; to: Uint8Array | null }[] = [];
   /** errno code to throw from the next socket() call (e.g. 'EPERM'). */
   failSocket: string | undefined;
+  /** While set, sendto fails with this errno code ('EAGAIN': the queue is full, returns -1). */
+  failSends: string | undefined;
   private nextFd = 10;
 
   private get(fd: number): FakeFd {
@@ -49,6 +51,8 @@ export class FakeNative implements NativeNet {
   getsockname(fd: number): Uint8Array { return this.get(fd).bound ?? new Uint8Array(0); }
   sendto(fd: number, data: Uint8Array, to: Uint8Array | null): number {
     this.get(fd);
+    if (this.failSends === 'EAGAIN') return -1;
+    if (this.failSends) throw Object.assign(new Error(`sendto: ${this.failSends}`), { code: this.failSends });
     this.sent.push({ fd, data: data.slice(), to: to ? to.slice() : null });
     return data.length;
   }
