@@ -7,7 +7,12 @@ import type { Checker, Config, NotifyScripts, RealServer, ScriptRef, TrackedInte
 import { splitScriptArgs } from './script-args.js';
 import { msToSecondsText as secs } from './values.js';
 
-const q = (w: string): string => (w === '' || /[\s!#"{}]/.test(w) ? `"${w}"` : w);
+/**
+ * A word as the front end reads it back: quoted when it holds blanks, comment or brace characters,
+ * would start a line as a conditional (`@`), definition (`$`), replay (`~`) or include, or ends
+ * with `\` (a line continuation).
+ */
+const q = (w: string): string => (w === '' || /[\s!#"{}]|^[@$~]|\\$/.test(w) || w === 'include' ? `"${w}"` : w);
 /** Script keywords are re-split with quote/escape rules: quote, and escape `\` and `"`. */
 const sq = (w: string): string => (w !== '' && !/[\s"'\\!#{}]/.test(w) ? w : `"${w.replace(/[\\"]/g, '\\$&')}"`);
 /**
@@ -80,11 +85,11 @@ function dumpExtensions(o: Out, e: Config['extensions']): void {
     o.line('smtp_tls_verify', bool(e.smtpTlsVerify));
     if (e.metrics) o.line('metrics_listen', e.metrics.address, e.metrics.port);
     if (e.cronTimezone) o.line('cron_timezone', q(e.cronTimezone));
-    if (e.reportMail) o.line('report_mail', e.reportMail);
+    if (e.reportMail) o.line('report_mail', q(e.reportMail));
     for (const w of e.maintenanceWindows) {
       o.block(`maintenance_window ${q(w.name)}`, () => {
-        o.line('start', w.start);
-        o.line('end', w.end);
+        o.line('start', q(w.start));
+        o.line('end', q(w.end));
         for (const rs of w.realServers) o.line('real_server', rs.address, rs.port);
       });
     }
@@ -96,7 +101,7 @@ function dumpGlobal(o: Out, g: Config['globalDefs']): void {
     if (g.routerId !== null) o.line('router_id', q(g.routerId));
     if (g.notificationEmail.length) o.block('notification_email', () => g.notificationEmail.forEach((e) => o.line(q(e))));
     if (g.notificationEmailFrom !== null) o.line('notification_email_from', q(g.notificationEmailFrom));
-    if (g.smtpServer) o.line('smtp_server', g.smtpServer.host, g.smtpServer.port);
+    if (g.smtpServer) o.line('smtp_server', q(g.smtpServer.host), g.smtpServer.port);
     o.line('smtp_connect_timeout', g.smtpConnectTimeoutMs / 1000);
     if (g.smtpHeloName !== null) o.line('smtp_helo_name', q(g.smtpHeloName));
     if (g.smtpAlert !== null) o.line('smtp_alert', bool(g.smtpAlert));
@@ -132,7 +137,7 @@ function dumpGlobal(o: Out, g: Config['globalDefs']): void {
     if (g.lvsSyncDaemon) {
       const d = g.lvsSyncDaemon;
       const opt = (k: string, v: number | string | null) => (v === null ? [] : [k, String(v)]);
-      o.line('lvs_sync_daemon', d.interface, d.instance, ...opt('id', d.syncId), ...opt('maxlen', d.maxLen), ...opt('port', d.port), ...opt('ttl', d.ttl), ...opt('group', d.group));
+      o.line('lvs_sync_daemon', q(d.interface), q(d.instance), ...opt('id', d.syncId), ...opt('maxlen', d.maxLen), ...opt('port', d.port), ...opt('ttl', d.ttl), ...opt('group', d.group));
     }
   });
 }
@@ -143,7 +148,7 @@ const vipLine = (v: VirtualIp): (string | number)[] => [
 ];
 
 function dumpTracking(o: Out, ifs: TrackedInterface[], scripts: TrackedScript[]): void {
-  if (ifs.length) o.block('track_interface', () => ifs.forEach((t) => o.line(t.name, 'weight', t.weight, ...(t.reverse ? ['reverse'] : []))));
+  if (ifs.length) o.block('track_interface', () => ifs.forEach((t) => o.line(q(t.name), 'weight', t.weight, ...(t.reverse ? ['reverse'] : []))));
   if (scripts.length) {
     o.block('track_script', () => scripts.forEach((t) => o.line(q(t.name), ...(t.weight !== null ? ['weight', t.weight] : []),
       ...(t.reverse === null ? [] : [t.reverse ? 'reverse' : 'noreverse']))));
@@ -161,7 +166,7 @@ function dumpNotify(o: Out, n: NotifyScripts): void {
 function dumpInstance(o: Out, vi: VrrpInstance): void {
   o.block(`vrrp_instance ${q(vi.name)}`, () => {
     o.line('state', vi.state);
-    if (vi.interface !== null) o.line('interface', vi.interface);
+    if (vi.interface !== null) o.line('interface', q(vi.interface));
     if (vi.virtualRouterId !== null) o.line('virtual_router_id', vi.virtualRouterId);
     o.line('priority', vi.priority);
     o.line('advert_int', secs(vi.advertIntMs));

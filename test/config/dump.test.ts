@@ -26,6 +26,14 @@ describe('dumpConfig', () => {
     expect(loadText(text).config).toEqual(cfg);
   });
 
+  it('quotes words the front end would read as something else (fuzz finds: blanks in smtp_server, @ $ ~ starts, a trailing backslash)', () => {
+    const cfg = loadText('global_defs {\n  smtp_server "mail relay" 2525\n}\nkeepalived_ts {\n  smtp_tls_ca_file ca\\ x\n}\n' +
+      'vrrp_instance VI_1 {\n  interface eth0\n  track_script {\n    "@$"\n    "$X"\n    "~SEQ"\n    include\n  }\n}\n').config;
+    expect([cfg.globalDefs.smtpServer?.host, cfg.extensions.smtpTlsCaFile]).toEqual(['mail relay', 'ca\\']);
+    expect(cfg.vrrpInstances[0]!.trackScripts.map((t) => t.name)).toEqual(['@$', '$X', '~SEQ', 'include']);
+    expect(loadText(dumpConfig(cfg)).config).toEqual(cfg);
+  });
+
   it('fractional timers print in seconds with up to 6 decimals', () => {
     const cfg = loadText('virtual_server 10.0.0.1 80 {\n  protocol TCP\n  lb_algo rr\n  lb_kind NAT\n  delay_loop 0.000250\n  connect_timeout 1.5\n  real_server 10.0.0.2 80 {\n  }\n}\n').config;
     expect(cfg.virtualServers[0]!.delayLoopMs).toBe(0.25);
