@@ -254,7 +254,7 @@ async function innerRun(impl: Impl, n: number, windowS: number, maxWarmS: number
   const logFd = openSync(logFile, 'w');
   const [cmd, args] = impl === 'keepalived'
     ? ['/usr/sbin/keepalived', ['-n', '-l', '-C', '-f', conf, '-p', join(dir, 'k.pid'), '-c', join(dir, 'c.pid'), '-r', join(dir, 'v.pid')]]
-    : [process.execPath, [...(env.nodeArgs ?? []), 'bin/keepalived-ts', '-f', conf, '-l']];
+    : [process.execPath, [...(env.nodeArgs ?? []), 'bin/keepalived-ts', '-f', conf, '-l', '-p', join(dir, 'k.pid'), '-c', join(dir, 'c.pid'), '-r', join(dir, 'v.pid')]];
   const childEnv = impl === 'keepalived' && env.keepalivedPreload ? { ...process.env, LD_PRELOAD: env.keepalivedPreload } : process.env;
   const child = spawn(cmd, args as string[], { detached: true, stdio: ['ignore', logFd, logFd], env: childEnv, cwd: impl === 'keepalived-ts' ? (env.ktsRoot ?? REPO) : REPO });
   closeSync(logFd);

@@ -1,7 +1,8 @@
 /**
- * Command line: keepalived's options. This file implements the config side (`-t`, `--dump-conf`,
- * `--dump-json`, `-f`, `-i`, `-e`, `-h`, `-v`); the other keepalived flags are accepted and
- * ignored for now. `-t` runs the same pure loadConfig the daemon runs on start and reload.
+ * Command line: keepalived's options. The config side (`-t`, `--dump-conf`, `--dump-json`, `-f`,
+ * `-i`, `-e`) and the daemon's (`-P`/`-C` subsystems, `-l`/`-D`/`-S`/`-G` logging, `-p`/`-r`/`-c`
+ * pid files); keepalived's remaining flags are accepted and ignored, so unit files keep working.
+ * `-t` runs the same pure loadConfig the daemon runs on start and reload.
  */
 import { accessSync, constants, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -13,6 +14,8 @@ import type { ScriptEnv } from '../config/validate.js';
 import type { ConfigSource } from '../config/ast.js';
 import { fsConfigSource } from './config-source.js';
 import { parseMetricsListen, type MetricsListen } from './metrics-listen.js';
+import { DEFAULT_CHECKERS_PID_FILE, DEFAULT_PID_FILE, DEFAULT_VRRP_PID_FILE } from './pid-files.js';
+import { LOG_DAEMON, parseFacility } from './syslog-facility.js';
 
 export const DEFAULT_CONFIG = '/etc/keepalived/keepalived.conf';
 
@@ -29,8 +32,21 @@ export interface CliOptions {
   logConsole: boolean;
   /** -D: detailed (debug) logging. */
   logDetail: boolean;
-  /** -p FILE: main pid file. */
-  pidFile: string | null;
+  /** -p FILE: main pid file (keepalived's default /run/keepalived.pid). */
+  pidFile: string;
+  /** -r FILE: the VRRP subsystem's pid file (/run/vrrp.pid). */
+  vrrpPidFile: string;
+  /** -c FILE: the checkers' pid file (/run/checkers.pid). */
+  checkersPidFile: string;
+  /** -P / -C: run only VRRP / only the checkers; neither or both: all. */
+  vrrpOnly: boolean;
+  checkOnly: boolean;
+  /** -S: syslog facility number (default LOG_DAEMON). */
+  logFacility: number;
+  /** -G turns syslog off. */
+  syslog: boolean;
+  /** --syslog-socket PATH (our extension): where syslog listens (default /dev/log). */
+  syslogSocket: string | null;
   /** --status-socket PATH (our extension). */
   statusSocket: string | null;
   /** --metrics-listen [ADDR:]PORT (our extension): overrides keepalived_ts { metrics_listen }. */
@@ -43,11 +59,9 @@ export interface CliOptions {
 
 /** keepalived flags accepted and ignored: [short, long, takes a value]. */
 const IGNORED: [string | null, string, boolean][] = [
-  ['P', 'vrrp', false], ['C', 'check', false], ['B', 'no_bfd', false], [null, 'all', false], ['n', 'dont-fork', false],
-  ['S', 'log-facility', true], ['g', 'log-file', true],
-  [null, 'flush-log-file', false], ['G', 'no-syslog', false], ['X', 'release-vips', false], ['V', 'dont-release-vrrp', false],
-  ['I', 'dont-release-ipvs', false], ['R', 'dont-respawn', false], ['r', 'vrrp_pid', true],
-  ['c', 'checkers_pid', true], ['b', 'bfd_pid', true], ['s', 'namespace', true], ['u', 'umask', true], ['m', 'core-dump', false],
+  ['B', 'no_bfd', false], [null, 'all', false], ['n', 'dont-fork', false], ['g', 'log-file', true],
+  [null, 'flush-log-file', false], ['X', 'release-vips', false], ['V', 'dont-release-vrrp', false],
+  ['I', 'dont-release-ipvs', false], ['R', 'dont-respawn', false], ['b', 'bfd_pid', true], ['s', 'namespace', true], ['u', 'umask', true], ['m', 'core-dump', false],
   ['M', 'core-dump-pattern', true], ['a', 'address-monitoring', false], ['x', 'snmp', false], ['A', 'snmp-agent-socket', true],
   [null, 'perf', false], [null, 'debug', false], [null, 'no-mem-check', false], [null, 'ignore-sigint', false],
 ];
@@ -64,19 +78,26 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
   status [--json] [--socket P] The running daemon's VRRP instances and real servers (table or JSON)
   ipvs list|save|restore       The kernel's IPVS table as ipvsadm -Ln / -Sn prints it; restore reads -Sn text on stdin
   -h, --help                   Print this help and exit
+  -P, --vrrp                   Only run the VRRP subsystem
+  -C, --check                  Only run the health checkers (and IPVS)
   -l, --log-console            Log readable text lines to the console (default: JSON lines)
   -D, --log-detail             Detailed (debug) logging
-  -p, --pid=FILE               Write the daemon's pid to FILE
+  -S, --log-facility=([0-7]|local[0-7]|user|daemon)
+                               Syslog facility LOG_LOCAL[0-7], user or daemon (default)
+  -G, --no-syslog              Don't log via syslog
+      --syslog-socket=PATH     Where syslog listens (default /dev/log)
+  -p, --pid=FILE               Pid file (default ${DEFAULT_PID_FILE})
+  -r, --vrrp_pid=FILE          Pid file while VRRP runs (default ${DEFAULT_VRRP_PID_FILE})
+  -c, --checkers_pid=FILE      Pid file while the checkers run (default ${DEFAULT_CHECKERS_PID_FILE})
       --status-socket=PATH     Unix socket for "keepalived-ts status" (default /run/keepalived-ts.sock)
       --metrics-listen=[ADDR:]PORT
                                Serve Prometheus metrics on http://ADDR:PORT/metrics (ADDR defaults to
                                127.0.0.1, IPv6 as [::1]); overrides keepalived_ts { metrics_listen }
       --signum=NAME            Print the signal number for STOP, RELOAD, DATA, STATS or JSON and exit
-Accepted for compatibility, not acted on yet:
-  -P --vrrp  -C --check  -B --no_bfd  --all  -n --dont-fork
-  -S --log-facility N  -g --log-file [FILE]  --flush-log-file  -G --no-syslog  -X --release-vips
-  -V --dont-release-vrrp  -I --dont-release-ipvs  -R --dont-respawn  -r --vrrp_pid FILE
-  -c --checkers_pid FILE  -b --bfd_pid FILE  -s --namespace NS  -u --umask M  -m --core-dump
+Accepted for compatibility, not acted on (one process, always in the foreground):
+  -n --dont-fork  -B --no_bfd  --all  -g --log-file [FILE]  --flush-log-file  -X --release-vips
+  -V --dont-release-vrrp  -I --dont-release-ipvs  -R --dont-respawn  -b --bfd_pid FILE
+  -s --namespace NS  -u --umask M  -m --core-dump
   -M --core-dump-pattern P  -a --address-monitoring  -x --snmp  -A --snmp-agent-socket S  --perf
   --debug  --no-mem-check  --ignore-sigint
 `;
@@ -84,7 +105,9 @@ Accepted for compatibility, not acted on yet:
 export type ParseResult = { ok: true; opts: CliOptions } | { ok: false; error: string };
 
 export function parseArgs(argv: readonly string[]): ParseResult {
-  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false, pidFile: null, statusSocket: null, metricsListen: null, signum: null, ignored: [] };
+  const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false,
+    pidFile: DEFAULT_PID_FILE, vrrpPidFile: DEFAULT_VRRP_PID_FILE, checkersPidFile: DEFAULT_CHECKERS_PID_FILE, vrrpOnly: false, checkOnly: false,
+    logFacility: LOG_DAEMON, syslog: true, syslogSocket: null, statusSocket: null, metricsListen: null, signum: null, ignored: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -100,6 +123,17 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case '-v': case '--version': opts.version = true; break;
       case '-l': case '--log-console': opts.logConsole = true; break;
       case '-D': case '--log-detail': opts.logDetail = true; break;
+      case '-P': case '--vrrp': opts.vrrpOnly = true; break;
+      case '-C': case '--check': opts.checkOnly = true; break;
+      case '-G': case '--no-syslog': opts.syslog = false; break;
+      case '-S': case '--log-facility': {
+        const v = value();
+        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
+        const facility = parseFacility(v);
+        if (facility === null) return { ok: false, error: `option '${name}' wants 0-7, local0-local7, user or daemon, not '${v}'` };
+        opts.logFacility = facility;
+        break;
+      }
       case '--signum': {
         const v = value();
         if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
@@ -120,10 +154,13 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         opts.metricsListen = listen;
         break;
       }
-      case '-p': case '--pid': {
+      case '-p': case '--pid': case '-r': case '--vrrp_pid': case '-c': case '--checkers_pid': case '--syslog-socket': {
         const v = value();
         if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
-        opts.pidFile = v;
+        if (name === '-p' || name === '--pid') opts.pidFile = v;
+        else if (name === '-r' || name === '--vrrp_pid') opts.vrrpPidFile = v;
+        else if (name === '-c' || name === '--checkers_pid') opts.checkersPidFile = v;
+        else opts.syslogSocket = v;
         break;
       }
       case '-f': case '--use-file': {
@@ -272,7 +309,10 @@ export async function main(argv: string[]): Promise<number> {
   const { runDaemon } = await import('./run.js');
   return runDaemon({
     configPath: o.file, configId: o.configId ?? shortHostname(), allConfig: o.allConfig,
-    logConsole: o.logConsole, logDetail: o.logDetail, pidFile: o.pidFile, statusSocket: o.statusSocket,
-    metricsListen: o.metricsListen,
+    logConsole: o.logConsole, logDetail: o.logDetail, statusSocket: o.statusSocket, metricsListen: o.metricsListen,
+    // keepalived: -P and -C each select a subsystem; neither selects all.
+    subsystems: o.vrrpOnly || o.checkOnly ? { vrrp: o.vrrpOnly, check: o.checkOnly } : { vrrp: true, check: true },
+    pidFiles: { main: o.pidFile, vrrp: o.vrrpPidFile, checkers: o.checkersPidFile },
+    syslog: o.syslog ? { facility: o.logFacility, path: o.syslogSocket } : null,
   });
 }

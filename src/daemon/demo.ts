@@ -52,7 +52,9 @@ export async function runDemo(): Promise<number> {
     const cli = join(REPO_ROOT, 'bin', 'keepalived-ts');
     const socketOf = (ns: string) => join(lab.dir, `${ns}.sock`);
     const start = (ns: 'd1' | 'd2', conf: string): Process =>
-      lab.spawn(ns, [process.execPath, cli, '-f', join(REPO_ROOT, 'examples', 'demo', conf), '-l', '--status-socket', socketOf(ns)]);
+      lab.spawn(ns, [process.execPath, cli, '-f', join(REPO_ROOT, 'examples', 'demo', conf), '-l', '--status-socket', socketOf(ns),
+        '-p', join(lab.dir, `${ns}.pid`), '-r', join(lab.dir, `${ns}.vrrp.pid`), '-c', join(lab.dir, `${ns}.checkers.pid`),
+        '-G']); // the lab's directors stay out of the host's syslog
     const d1 = start('d1', 'director1.conf');
     const d2 = start('d2', 'director2.conf');
     say('keepalived-ts started: director 1 (state MASTER, priority 150) and director 2 (state BACKUP, priority 100)');

@@ -14,6 +14,29 @@ import { withoutRefusedTrackScripts } from './script-gate.js';
  * a non-existent interface); everything else is reported and the daemon runs.
  */
 export function loadUsable(o: DaemonOptions, log: Logger): Config | null {
+  const usable = loadReported(o, log);
+  return usable && o.subsystems ? forSubsystems(usable, o.subsystems) : usable;
+}
+
+/** Which of keepalived's subsystems run: -P VRRP only, -C checkers only, both (the default). */
+export interface Subsystems {
+  vrrp: boolean;
+  check: boolean;
+}
+
+/**
+ * The part of a configuration a subsystem selection runs. As in keepalived, the IPVS sync daemon
+ * belongs to VRRP (it follows a VRRP instance); virtual servers and their checkers to the checkers.
+ */
+export function forSubsystems(c: Config, s: Subsystems): Config {
+  return {
+    ...c,
+    ...(s.vrrp ? {} : { vrrpScripts: [], syncGroups: [], vrrpInstances: [], globalDefs: { ...c.globalDefs, lvsSyncDaemon: null } }),
+    ...(s.check ? {} : { virtualServerGroups: [], virtualServers: [] }),
+  };
+}
+
+function loadReported(o: DaemonOptions, log: Logger): Config | null {
   // Host facts make enable_script_security / script_user checks real at start and reload, as with -t.
   const scriptEnv = hostScriptEnv();
   const loaded = loadConfig(o.configPath, {

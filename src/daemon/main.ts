@@ -9,7 +9,7 @@ import type { Config } from '../config/model.js';
 import { loadNative } from '../net/native.js';
 import { dialRtnl, openRtnlMonitor } from '../net/rtnl.js';
 import { IpvsClient } from '../ipvs/client.js';
-import { loadUsable } from './load-usable.js';
+import { loadUsable, type Subsystems } from './load-usable.js';
 import { hostScriptEnv } from './cli.js';
 import { LvsService } from './lvs-service.js';
 import { SyncDaemonFollower } from './lvs-sync-daemon.js';
@@ -30,7 +30,12 @@ export interface DaemonOptions {
   allConfig: boolean;
   logConsole: boolean;
   logDetail: boolean;
-  pidFile: string | null;
+  /** -P/-C: the subsystems that run (default both). */
+  subsystems?: Subsystems | undefined;
+  /** keepalived's pid files (-p, -r, -c); run.ts writes the ones of the running subsystems. */
+  pidFiles?: { main: string; vrrp: string; checkers: string } | undefined;
+  /** Syslog as keepalived logs (-S facility, our --syslog-socket); null with -G. */
+  syslog?: { facility: number; path: string | null } | null | undefined;
   /** Status socket for `keepalived-ts status` (default /run/keepalived-ts.sock). */
   statusSocket?: string | null | undefined;
   /** --metrics-listen: overrides the config's keepalived_ts { metrics_listen }. */
@@ -50,6 +55,8 @@ export interface RunningDaemon {
 export async function startDaemon(o: DaemonOptions, log: Logger): Promise<RunningDaemon> {
   let config = loadUsable(o, log);
   if (!config) throw Object.assign(new Error(`configuration ${o.configPath} has errors (see above)`), { exitCode: 2 });
+  if (o.subsystems && !o.subsystems.check) log.info('Running the VRRP subsystem only (-P): virtual servers and checkers are not started');
+  if (o.subsystems && !o.subsystems.vrrp) log.info('Running the checkers only (-C): VRRP instances and the IPVS sync daemon are not started');
   const clock = systemClock;
   const teardown = new Teardown();
   try {

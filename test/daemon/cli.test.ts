@@ -29,11 +29,21 @@ describe('parseArgs', () => {
   it('defaults and keepalived spellings', () => {
     const d = parseArgs([]);
     expect(d.ok && d.opts.file).toBe(DEFAULT_CONFIG);
-    const p = parseArgs(['-t', '-f', '/x.conf', '-i', 'high', '-e', '--dump-json', '-n', '-S', '7', '--log-file=/tmp/l', '-P']);
+    expect(d.ok && [d.opts.pidFile, d.opts.vrrpPidFile, d.opts.checkersPidFile]).toEqual(['/run/keepalived.pid', '/run/vrrp.pid', '/run/checkers.pid']);
+    expect(d.ok && [d.opts.vrrpOnly, d.opts.checkOnly, d.opts.syslog, d.opts.logFacility, d.opts.syslogSocket]).toEqual([false, false, true, 3, null]);
+    const p = parseArgs(['-t', '-f', '/x.conf', '-i', 'high', '-e', '--dump-json', '-n', '-S', '7', '--log-file=/tmp/l', '-P', '-B', '-g', '/tmp/g']);
     expect(p).toMatchObject({ ok: true, opts: { configTest: true, file: '/x.conf', configId: 'high', allConfig: true, dumpConf: false, dumpJson: true,
-      help: false, version: false, ignored: ['-n', '-S', '--log-file', '-P'] } });
+      help: false, version: false, vrrpOnly: true, checkOnly: false, logFacility: 23, ignored: ['-n', '--log-file', '-B', '-g'] } });
     const long = parseArgs(['--config-test', '--use-file=/y.conf', '--config-id', 'low', '--dump-conf']);
     expect(long.ok && [long.opts.configTest, long.opts.file, long.opts.configId, long.opts.dumpConf]).toEqual([true, '/y.conf', 'low', true]);
+  });
+
+  it('daemon flags: subsystems, syslog, pid files', () => {
+    const p = parseArgs(['-C', '--vrrp', '-G', '--log-facility=local2', '-p', '/t/k.pid', '--vrrp_pid=/t/v.pid', '-c', '/t/c.pid', '--syslog-socket', '/t/log']);
+    expect(p).toMatchObject({ ok: true, opts: { checkOnly: true, vrrpOnly: true, syslog: false, logFacility: 18,
+      pidFile: '/t/k.pid', vrrpPidFile: '/t/v.pid', checkersPidFile: '/t/c.pid', syslogSocket: '/t/log', ignored: [] } });
+    expect(parseArgs(['-S', 'kern'])).toEqual({ ok: false, error: "option '-S' wants 0-7, local0-local7, user or daemon, not 'kern'" });
+    expect(parseArgs(['-r'])).toEqual({ ok: false, error: "option '-r' requires an argument" });
   });
 
   it('rejects unknown options and missing values', () => {

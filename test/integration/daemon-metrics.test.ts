@@ -76,7 +76,7 @@ describe('metrics endpoint of running directors', () => {
     const conf = join(lab.dir, 'd3-flag.conf');
     writeFileSync(conf, withMetrics(vrrpConf({ state: 'MASTER', priority: 100, vrid: 60, vip: '10.99.0.210/24' }), MOVED_PORT + 1));
     lab.spawn('d3', [process.execPath, join(REPO_ROOT, 'bin', 'keepalived-ts'), '-f', conf, '-l', '--status-socket', join(lab.dir, 'd3.sock'),
-      '--metrics-listen', `127.0.0.1:${MOVED_PORT + 2}`]);
+      '--metrics-listen', `127.0.0.1:${MOVED_PORT + 2}`, '-p', join(lab.dir, 'd3.pid'), '-r', join(lab.dir, 'd3.vrrp.pid'), '-c', join(lab.dir, 'd3.checkers.pid'), '-G']);
     const text = await until(async () => (await scrape('d3', MOVED_PORT + 2)) ?? undefined, 10_000, 'the flag\'s port in d3');
     expect(text).toMatch(/^keepalived_ts_vrrp_state\{iname="VI_1",intf="eth0",vrid="60"\} \d$/m);
     expect(await scrape('d3', MOVED_PORT + 1)).toBeNull();

@@ -120,7 +120,7 @@ KAEOF
 ${listener('10.88.0.21', 80)}
 ${listener('10.88.0.22', 80)} L2=$!
 ip link add veth0 type veth peer name veth1 && ip link set veth1 up && ip link set veth0 up && ip addr add 10.88.8.1/24 dev veth0
-node bin/keepalived-ts -f /tmp/ka.conf -l > ${UML_RUN_DIR}/daemon.log 2>&1 &
+node bin/keepalived-ts -f /tmp/ka.conf -l -p /tmp/ka.pid -r /tmp/vrrp.pid -c /tmp/checkers.pid > ${UML_RUN_DIR}/daemon.log 2>&1 &
 D=$!
 # Bounded waits on what the kernel shows (UML under load is slow: no fixed sleeps); the assertions below check the whole table.
 waitfor() { i=0; until eval "$1" || [ $i -ge 120 ]; do sleep 0.5; i=$((i+1)); done; }

@@ -62,7 +62,7 @@ ${conf('')}
 KAEOF
 ${listener('10.88.0.21', 80)}
 ${listener('10.88.0.22', 80)}
-node bin/keepalived-ts -f /tmp/ka.conf -l --status-socket /tmp/kts.sock > ${UML_RUN_DIR}/daemon.log 2>&1 &
+node bin/keepalived-ts -f /tmp/ka.conf -l --status-socket /tmp/kts.sock -p /tmp/ka.pid -r /tmp/vrrp.pid -c /tmp/checkers.pid > ${UML_RUN_DIR}/daemon.log 2>&1 &
 D=$!
 waitfor() { i=0; until eval "$1" || [ $i -ge 120 ]; do sleep 0.5; i=$((i+1)); done; }
 w21() { ipvsadm -Ln -t 10.88.0.100:80 | awk '$2 == "10.88.0.21:80" { print $4 }'; }

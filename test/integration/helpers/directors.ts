@@ -26,24 +26,38 @@ export interface Director {
   /** keepalived-ts only: its status socket and the directory its SIGUSR1/SIGUSR2 dumps go to. */
   statusSocket: string;
   dumpDir: string;
+  /** The -p, -r and -c files it was given. */
+  pidFiles: { main: string; vrrp: string; checkers: string };
+}
+
+export interface DirectorOptions {
+  /** More command-line arguments, after the helper's own (a repeated flag wins). */
+  args?: string[];
+  /** More environment variables. */
+  env?: Record<string, string>;
 }
 
 let seq = 0;
 
 /** Writes `conf` into the lab dir and starts a director on it in namespace `ns`. */
-export function startDirector(lab: Lab, ns: string, kind: 'kts' | 'keepalived', conf: string): Director {
+export function startDirector(lab: Lab, ns: string, kind: 'kts' | 'keepalived', conf: string, opts: DirectorOptions = {}): Director {
   const base = join(lab.dir, `${ns}-${kind}-${++seq}`);
   const file = `${base}.conf`;
   writeFileSync(file, conf);
   const statusSocket = `${base}.sock`;
   const dumpDir = `${base}.dumps`;
+  // Not keepalived's /run defaults: the directors of parallel tests would take each other for a running daemon.
+  const pidFiles = { main: `${base}.pid`, vrrp: `${base}.vrrp.pid`, checkers: `${base}.check.pid` };
+  const pidArgs = ['-p', pidFiles.main, '-r', pidFiles.vrrp, '-c', pidFiles.checkers];
+  // Syslog to a path nothing listens on: the host's journal stays clean, the path still runs (a test may pass its own).
+  const syslogArgs = ['--syslog-socket', `${base}.syslog`];
   mkdirSync(dumpDir, { recursive: true });
   const argv = kind === 'kts'
-    ? [process.execPath, CLI, '-f', file, '-n', '-l', '-D', '--status-socket', statusSocket]
-    : [KEEPALIVED, '-n', '-l', '-D', '-P', '-f', file, '-p', `${base}.pid`, '-r', `${base}.vrrp.pid`, '-c', `${base}.check.pid`];
+    ? [process.execPath, CLI, '-f', file, '-n', '-l', '-D', '--status-socket', statusSocket, ...pidArgs, ...syslogArgs]
+    : [KEEPALIVED, '-n', '-l', '-D', '-P', '-f', file, ...pidArgs];
   // keepalived logs to stderr with -l; merge it so waitFor sees it.
-  const proc = lab.spawn(ns, ['sh', '-c', 'exec "$@" 2>&1', 'director', ...argv], { env: { ...process.env, TMPDIR: dumpDir } });
-  return { kind, ns, proc, conf: file, statusSocket, dumpDir };
+  const proc = lab.spawn(ns, ['sh', '-c', 'exec "$@" 2>&1', 'director', ...argv, ...(opts.args ?? [])], { env: { ...process.env, TMPDIR: dumpDir, ...opts.env } });
+  return { kind, ns, proc, conf: file, statusSocket, dumpDir, pidFiles };
 }
 
 export async function vipsOn(lab: Lab, ns: string, ifname = 'eth0'): Promise<string[]> {
