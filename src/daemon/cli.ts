@@ -47,6 +47,8 @@ export interface CliOptions {
   syslog: boolean;
   /** --syslog-socket PATH (our extension): where syslog listens (default /dev/log). */
   syslogSocket: string | null;
+  /** --ignore-sigint: only SIGTERM stops the daemon. */
+  ignoreSigint: boolean;
   /** --status-socket PATH (our extension). */
   statusSocket: string | null;
   /** --metrics-listen [ADDR:]PORT (our extension): overrides keepalived_ts { metrics_listen }. */
@@ -63,7 +65,7 @@ const IGNORED: [string | null, string, boolean][] = [
   [null, 'flush-log-file', false], ['X', 'release-vips', false], ['V', 'dont-release-vrrp', false],
   ['I', 'dont-release-ipvs', false], ['R', 'dont-respawn', false], ['b', 'bfd_pid', true], ['s', 'namespace', true], ['u', 'umask', true], ['m', 'core-dump', false],
   ['M', 'core-dump-pattern', true], ['a', 'address-monitoring', false], ['x', 'snmp', false], ['A', 'snmp-agent-socket', true],
-  [null, 'perf', false], [null, 'debug', false], [null, 'no-mem-check', false], [null, 'ignore-sigint', false],
+  [null, 'perf', false], [null, 'debug', false], [null, 'no-mem-check', false],
 ];
 
 export const HELP = `Usage: keepalived-ts [OPTION...]
@@ -85,6 +87,7 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
   -S, --log-facility=([0-7]|local[0-7]|user|daemon)
                                Syslog facility LOG_LOCAL[0-7], user or daemon (default)
   -G, --no-syslog              Don't log via syslog
+      --ignore-sigint          SIGINT does not stop the daemon (SIGTERM does)
       --syslog-socket=PATH     Where syslog listens (default /dev/log)
   -p, --pid=FILE               Pid file (default ${DEFAULT_PID_FILE})
   -r, --vrrp_pid=FILE          Pid file while VRRP runs (default ${DEFAULT_VRRP_PID_FILE})
@@ -99,7 +102,7 @@ Accepted for compatibility, not acted on (one process, always in the foreground)
   -V --dont-release-vrrp  -I --dont-release-ipvs  -R --dont-respawn  -b --bfd_pid FILE
   -s --namespace NS  -u --umask M  -m --core-dump
   -M --core-dump-pattern P  -a --address-monitoring  -x --snmp  -A --snmp-agent-socket S  --perf
-  --debug  --no-mem-check  --ignore-sigint
+  --debug  --no-mem-check
 `;
 
 export type ParseResult = { ok: true; opts: CliOptions } | { ok: false; error: string };
@@ -107,7 +110,7 @@ export type ParseResult = { ok: true; opts: CliOptions } | { ok: false; error: s
 export function parseArgs(argv: readonly string[]): ParseResult {
   const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false,
     pidFile: DEFAULT_PID_FILE, vrrpPidFile: DEFAULT_VRRP_PID_FILE, checkersPidFile: DEFAULT_CHECKERS_PID_FILE, vrrpOnly: false, checkOnly: false,
-    logFacility: LOG_DAEMON, syslog: true, syslogSocket: null, statusSocket: null, metricsListen: null, signum: null, ignored: [] };
+    logFacility: LOG_DAEMON, syslog: true, syslogSocket: null, ignoreSigint: false, statusSocket: null, metricsListen: null, signum: null, ignored: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -126,6 +129,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case '-P': case '--vrrp': opts.vrrpOnly = true; break;
       case '-C': case '--check': opts.checkOnly = true; break;
       case '-G': case '--no-syslog': opts.syslog = false; break;
+      case '--ignore-sigint': opts.ignoreSigint = true; break;
       case '-S': case '--log-facility': {
         const v = value();
         if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
@@ -314,5 +318,6 @@ export async function main(argv: string[]): Promise<number> {
     subsystems: o.vrrpOnly || o.checkOnly ? { vrrp: o.vrrpOnly, check: o.checkOnly } : { vrrp: true, check: true },
     pidFiles: { main: o.pidFile, vrrp: o.vrrpPidFile, checkers: o.checkersPidFile },
     syslog: o.syslog ? { facility: o.logFacility, path: o.syslogSocket } : null,
+    ignoreSigint: o.ignoreSigint,
   });
 }

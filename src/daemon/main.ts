@@ -36,6 +36,8 @@ export interface DaemonOptions {
   pidFiles?: { main: string; vrrp: string; checkers: string } | undefined;
   /** Syslog as keepalived logs (-S facility, our --syslog-socket); null with -G. */
   syslog?: { facility: number; path: string | null } | null | undefined;
+  /** --ignore-sigint: SIGINT is logged and ignored. */
+  ignoreSigint?: boolean | undefined;
   /** Status socket for `keepalived-ts status` (default /run/keepalived-ts.sock). */
   statusSocket?: string | null | undefined;
   /** --metrics-listen: overrides the config's keepalived_ts { metrics_listen }. */

@@ -81,6 +81,7 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
       }).catch((err: unknown) => log.error({ err }, 'reload failed')).finally(() => { if (!stopping) systemd.ready(status()); });
     });
     process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    if (o.ignoreSigint) process.on('SIGINT', () => log.info('SIGINT ignored (--ignore-sigint)'));
+    else process.once('SIGINT', () => stop('SIGINT'));
   });
 }

@@ -39,8 +39,8 @@ describe('parseArgs', () => {
   });
 
   it('daemon flags: subsystems, syslog, pid files', () => {
-    const p = parseArgs(['-C', '--vrrp', '-G', '--log-facility=local2', '-p', '/t/k.pid', '--vrrp_pid=/t/v.pid', '-c', '/t/c.pid', '--syslog-socket', '/t/log']);
-    expect(p).toMatchObject({ ok: true, opts: { checkOnly: true, vrrpOnly: true, syslog: false, logFacility: 18,
+    const p = parseArgs(['--ignore-sigint', '-C', '--vrrp', '-G', '--log-facility=local2', '-p', '/t/k.pid', '--vrrp_pid=/t/v.pid', '-c', '/t/c.pid', '--syslog-socket', '/t/log']);
+    expect(p).toMatchObject({ ok: true, opts: { ignoreSigint: true, checkOnly: true, vrrpOnly: true, syslog: false, logFacility: 18,
       pidFile: '/t/k.pid', vrrpPidFile: '/t/v.pid', checkersPidFile: '/t/c.pid', syslogSocket: '/t/log', ignored: [] } });
     expect(parseArgs(['-S', 'kern'])).toEqual({ ok: false, error: "option '-S' wants 0-7, local0-local7, user or daemon, not 'kern'" });
     expect(parseArgs(['-r'])).toEqual({ ok: false, error: "option '-r' requires an argument" });

@@ -58,7 +58,7 @@ beforeAll(async () => {
   syslog = listenUnixDatagrams(join(lab.dir, 'log'));
   systemd = listenUnixDatagrams(join(lab.dir, 'notify'));
   director = startDirector(lab, 'd1', 'kts', CONF, {
-    args: ['-P', '-S', '0', '--syslog-socket', syslog.path],
+    args: ['-P', '-S', '0', '--syslog-socket', syslog.path, '--ignore-sigint'],
     env: { NOTIFY_SOCKET: systemd.path },
   });
   await waitForVip(lab, 'd1', VIP, true, 15_000);
@@ -117,7 +117,11 @@ describe('the daemon as keepalived runs it', () => {
     expect(readFileSync(director.pidFiles.main, 'utf8')).toBe(`${director.proc.pid}\n`);
   }, 20_000);
 
-  it('SIGTERM: STOPPING=1 to systemd, and the pid files are removed', async () => {
+  it('--ignore-sigint: SIGINT leaves the master running; SIGTERM: STOPPING=1 to systemd, and the pid files are removed', async () => {
+    process.kill(director.proc.pid, 'SIGINT');
+    await director.proc.waitFor(/SIGINT ignored \(--ignore-sigint\)/, 5_000);
+    expect(director.proc.child.exitCode).toBeNull();
+    expect(await vipsOn(lab, 'd1')).toContain(VIP);
     const mark = systemd.messages().length;
     await stopGracefully(director);
     expect(systemd.messages().slice(mark)).toEqual(['STOPPING=1\n']);
