@@ -124,7 +124,7 @@ node bin/keepalived-ts -f /tmp/ka.conf -l -p /tmp/ka.pid -r /tmp/vrrp.pid -c /tm
 D=$!
 # Bounded waits on what the kernel shows (UML under load is slow: no fixed sleeps); the assertions below check the whole table.
 waitfor() { i=0; until eval "$1" || [ $i -ge 120 ]; do sleep 0.5; i=$((i+1)); done; }
-waitfor "ipvsadm -L --daemon | grep -q master && [ \$(ipvsadm -Ln | grep -c '^[TUF]') -ge 5 ]"
+waitfor "ipvsadm -L --daemon | grep -q master && [ \\$(ipvsadm -Ln | grep -c '^[TUF]') -ge 5 ]"
 sleep 1; echo '=== start'; ipvsadm -Ln
 echo '=== sync daemon'; ipvsadm -L --daemon
 echo '=== ours -Ln'; node bin/keepalived-ts ipvs list
