@@ -49,6 +49,9 @@ export interface CliOptions {
   syslogSocket: string | null;
   /** --ignore-sigint: only SIGTERM stops the daemon. */
   ignoreSigint: boolean;
+  /** -V / -I: leave the VIPs / the IPVS services in place when stopping. */
+  dontReleaseVrrp: boolean;
+  dontReleaseIpvs: boolean;
   /** --status-socket PATH (our extension). */
   statusSocket: string | null;
   /** --metrics-listen [ADDR:]PORT (our extension): overrides keepalived_ts { metrics_listen }. */
@@ -62,8 +65,7 @@ export interface CliOptions {
 /** keepalived flags accepted and ignored: [short, long, takes a value]. */
 const IGNORED: [string | null, string, boolean][] = [
   ['B', 'no_bfd', false], [null, 'all', false], ['n', 'dont-fork', false], ['g', 'log-file', true],
-  [null, 'flush-log-file', false], ['X', 'release-vips', false], ['V', 'dont-release-vrrp', false],
-  ['I', 'dont-release-ipvs', false], ['R', 'dont-respawn', false], ['b', 'bfd_pid', true], ['s', 'namespace', true], ['u', 'umask', true], ['m', 'core-dump', false],
+  [null, 'flush-log-file', false], ['X', 'release-vips', false], ['R', 'dont-respawn', false], ['b', 'bfd_pid', true], ['s', 'namespace', true], ['u', 'umask', true], ['m', 'core-dump', false],
   ['M', 'core-dump-pattern', true], ['a', 'address-monitoring', false], ['x', 'snmp', false], ['A', 'snmp-agent-socket', true],
   [null, 'perf', false], [null, 'debug', false], [null, 'no-mem-check', false],
 ];
@@ -88,6 +90,8 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
                                Syslog facility LOG_LOCAL[0-7], user or daemon (default)
   -G, --no-syslog              Don't log via syslog
       --ignore-sigint          SIGINT does not stop the daemon (SIGTERM does)
+  -V, --dont-release-vrrp      At stop, leave the VIPs in place and send no priority-0 advert
+  -I, --dont-release-ipvs      At stop, leave the IPVS services in place
       --syslog-socket=PATH     Where syslog listens (default /dev/log)
   -p, --pid=FILE               Pid file (default ${DEFAULT_PID_FILE})
   -r, --vrrp_pid=FILE          Pid file while VRRP runs (default ${DEFAULT_VRRP_PID_FILE})
@@ -99,8 +103,7 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
       --signum=NAME            Print the signal number for STOP, RELOAD, DATA, STATS or JSON and exit
 Accepted for compatibility, not acted on (one process, always in the foreground):
   -n --dont-fork  -B --no_bfd  --all  -g --log-file [FILE]  --flush-log-file  -X --release-vips
-  -V --dont-release-vrrp  -I --dont-release-ipvs  -R --dont-respawn  -b --bfd_pid FILE
-  -s --namespace NS  -u --umask M  -m --core-dump
+  -R --dont-respawn  -b --bfd_pid FILE  -s --namespace NS  -u --umask M  -m --core-dump
   -M --core-dump-pattern P  -a --address-monitoring  -x --snmp  -A --snmp-agent-socket S  --perf
   --debug  --no-mem-check
 `;
@@ -110,7 +113,7 @@ export type ParseResult = { ok: true; opts: CliOptions } | { ok: false; error: s
 export function parseArgs(argv: readonly string[]): ParseResult {
   const opts: CliOptions = { configTest: false, file: DEFAULT_CONFIG, configId: null, allConfig: false, dumpConf: false, dumpJson: false, help: false, version: false, logConsole: false, logDetail: false,
     pidFile: DEFAULT_PID_FILE, vrrpPidFile: DEFAULT_VRRP_PID_FILE, checkersPidFile: DEFAULT_CHECKERS_PID_FILE, vrrpOnly: false, checkOnly: false,
-    logFacility: LOG_DAEMON, syslog: true, syslogSocket: null, ignoreSigint: false, statusSocket: null, metricsListen: null, signum: null, ignored: [] };
+    logFacility: LOG_DAEMON, syslog: true, syslogSocket: null, ignoreSigint: false, dontReleaseVrrp: false, dontReleaseIpvs: false, statusSocket: null, metricsListen: null, signum: null, ignored: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -130,6 +133,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case '-C': case '--check': opts.checkOnly = true; break;
       case '-G': case '--no-syslog': opts.syslog = false; break;
       case '--ignore-sigint': opts.ignoreSigint = true; break;
+      case '-V': case '--dont-release-vrrp': opts.dontReleaseVrrp = true; break;
+      case '-I': case '--dont-release-ipvs': opts.dontReleaseIpvs = true; break;
       case '-S': case '--log-facility': {
         const v = value();
         if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
@@ -319,5 +324,6 @@ export async function main(argv: string[]): Promise<number> {
     pidFiles: { main: o.pidFile, vrrp: o.vrrpPidFile, checkers: o.checkersPidFile },
     syslog: o.syslog ? { facility: o.logFacility, path: o.syslogSocket } : null,
     ignoreSigint: o.ignoreSigint,
+    release: { vrrp: !o.dontReleaseVrrp, ipvs: !o.dontReleaseIpvs },
   });
 }

@@ -127,11 +127,11 @@ export class LvsService {
     });
   }
 
-  /** Stops the checkers and removes the services we own. */
-  async stop(): Promise<void> {
+  /** Stops the checkers and removes the services we own, unless `release: false` (-I, --dont-release-ipvs). */
+  async stop(opts: { release?: boolean } = {}): Promise<void> {
     this.health.stop();
     await this.applying;
-    await this.sync?.release();
+    if (opts.release !== false) await this.sync?.release();
   }
 }
 

@@ -36,6 +36,8 @@ export interface DaemonOptions {
   pidFiles?: { main: string; vrrp: string; checkers: string } | undefined;
   /** Syslog as keepalived logs (-S facility, our --syslog-socket); null with -G. */
   syslog?: { facility: number; path: string | null } | null | undefined;
+  /** -V / -I: leave the VIPs / the IPVS services in place at stop (default: release both). */
+  release?: { vrrp: boolean; ipvs: boolean } | undefined;
   /** --ignore-sigint: SIGINT is logged and ignored. */
   ignoreSigint?: boolean | undefined;
   /** Status socket for `keepalived-ts status` (default /run/keepalived-ts.sock). */
@@ -111,7 +113,7 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
         return r.kind === 'exit' && r.code === 0;
       },
     });
-    teardown.own('vrrp', () => vrrp.stop());
+    teardown.own('vrrp', () => vrrp.stop({ release: o.release?.vrrp !== false }));
     const monitor = await openRtnlMonitor({ clock, log, onEvent: (e) => vrrp.onLinkEvent(e) });
     teardown.own('rtnetlink monitor', () => monitor.close());
     if (config.virtualServers.length > 0) {
@@ -119,7 +121,7 @@ export async function startDaemon(o: DaemonOptions, log: Logger): Promise<Runnin
       lvs.setDrained(drained); // a window open at start drains from the first table on
       await lvs.start();
       const running = lvs;
-      teardown.own('lvs', () => running.stop());
+      teardown.own('lvs', () => running.stop({ release: o.release?.ipvs !== false }));
     }
     const snapshot = (): DaemonSnapshot => takeSnapshot(vrrp, lvs, Date.now, { config: config ?? undefined, pid: process.pid });
     const status = await StatusServer.listen({ path: o.statusSocket ?? DEFAULT_STATUS_SOCKET, snapshot, log }).catch((err: unknown) => {

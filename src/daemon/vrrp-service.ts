@@ -443,13 +443,21 @@ export class VrrpService {
     }
   }
 
-  /** Graceful stop: priority-0 adverts from MASTERs, VIPs removed, sockets closed. */
-  async stop(): Promise<void> {
+  /**
+   * Graceful stop: priority-0 adverts from MASTERs, VIPs removed, sockets closed. With
+   * `release: false` (-V, --dont-release-vrrp) the instances go silent and leave their VIPs, as
+   * keepalived 2.2.7 does: no priority-0 advert, so a restarted daemon finds the addresses in place.
+   */
+  async stop(opts: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     for (const cancel of this.scriptTimers.values()) cancel();
-    for (const inst of this.instances.values()) inst.shutdown();
-    // VIP removal runs through rtnetlink asynchronously; give it a moment before closing.
-    await Promise.all([...this.instances.keys()].map((i) => this.vipManager().remove(i)));
+    if (opts.release === false) {
+      for (const inst of this.instances.values()) inst.detach();
+    } else {
+      for (const inst of this.instances.values()) inst.shutdown();
+      // VIP removal runs through rtnetlink asynchronously; give it a moment before closing.
+      await Promise.all([...this.instances.keys()].map((i) => this.vipManager().remove(i)));
+    }
     this.closeSockets();
   }
 

@@ -39,6 +39,8 @@ describe('parseArgs', () => {
   });
 
   it('daemon flags: subsystems, syslog, pid files', () => {
+    expect(parseArgs(['-V', '--dont-release-ipvs'])).toMatchObject({ ok: true, opts: { dontReleaseVrrp: true, dontReleaseIpvs: true, ignored: [] } });
+    expect(parseArgs([])).toMatchObject({ ok: true, opts: { dontReleaseVrrp: false, dontReleaseIpvs: false, ignoreSigint: false } });
     const p = parseArgs(['--ignore-sigint', '-C', '--vrrp', '-G', '--log-facility=local2', '-p', '/t/k.pid', '--vrrp_pid=/t/v.pid', '-c', '/t/c.pid', '--syslog-socket', '/t/log']);
     expect(p).toMatchObject({ ok: true, opts: { ignoreSigint: true, checkOnly: true, vrrpOnly: true, syslog: false, logFacility: 18,
       pidFile: '/t/k.pid', vrrpPidFile: '/t/v.pid', checkersPidFile: '/t/c.pid', syslogSocket: '/t/log', ignored: [] } });

@@ -2,7 +2,8 @@
  * The daemon as a process, run as keepalived is (issue 6): syslog with -S under keepalived's
  * process names (the datagram compared with what keepalived 2.2.7 sent, test/fixtures/syslog),
  * systemd's readiness protocol, keepalived's pid files and its refusal to start twice, and -P / -C
- * selecting the VRRP or the checker subsystem. Directors in namespaces; the tests run in order on one lab.
+ * selecting the VRRP or the checker subsystem, -V leaving the VIPs at stop. Directors in namespaces;
+ * the tests run in order on one lab.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -145,5 +146,20 @@ describe('the daemon as keepalived runs it', () => {
     expect(existsSync(checkers.pidFiles.vrrp)).toBe(false);
     expect(checkers.proc.stdout()).toMatch(/Running the checkers only \(-C\)/);
     await stopGracefully(checkers);
+  }, 30_000);
+
+  it('-V: a stopped MASTER leaves its VIP and sends no priority-0 advert, as keepalived 2.2.7 -V does', async () => {
+    // Measured on keepalived 2.2.7: with -V, SIGTERM sends nothing more and the VIP stays on the interface.
+    const master = startDirector(lab, 'd1', 'kts', vrrpConf({ state: 'MASTER', priority: 255, vip: `${VIP}/24` }), { args: ['-V'] });
+    await waitForVip(lab, 'd1', VIP, true, 15_000);
+    const cap = await lab.tcpdump('obs', 'eth0', ['proto', '112'], { timeoutMs: 20_000 });
+    await sleep(1_500); // an advert or two from the running master
+    await stopGracefully(master);
+    await sleep(1_500); // a priority-0 advert would be on the wire by now
+    const wire = await cap.stop();
+    expect(wire).toMatch(/10\.99\.0\.11 > 224\.0\.0\.18: VRRPv2, Advertisement, vrid 51, prio 255/);
+    expect(wire).not.toMatch(/prio 0,/);
+    expect(await vipsOn(lab, 'd1')).toContain(VIP);
+    await lab.exec('d1', ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0']);
   }, 30_000);
 });

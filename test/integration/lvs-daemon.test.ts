@@ -107,7 +107,7 @@ function parseTable(text: string): Record<string, string[]> {
 }
 
 describe('daemon + IPVS in user-mode-linux', () => {
-  it('programs the configured table, removes a failed real server (or sets weight 0), restores it, cleans up on SIGTERM', async () => {
+  it('programs the configured table, removes a failed real server (or sets weight 0), restores it, cleans up on SIGTERM (leaves it with -I)', async () => {
     requireDirectorPrerequisites(['kts']);
     const r = await runInUml({
       timeoutMs: 280_000,
@@ -138,6 +138,11 @@ waitfor "ipvsadm -Ln -t 10.88.0.100:80 | grep -q 10.88.0.22:80 && ipvsadm -Ln -t
 sleep 1; echo '=== rs2 up'; ipvsadm -Ln
 kill -TERM $D; wait $D; echo "=== stopped rc=$?"; ipvsadm -Ln
 echo '=== sync daemon after stop'; ipvsadm -L --daemon
+node bin/keepalived-ts -f /tmp/ka.conf -l -I -p /tmp/ka.pid -r /tmp/vrrp.pid -c /tmp/checkers.pid > ${UML_RUN_DIR}/daemon-I.log 2>&1 &
+D=$!
+waitfor "[ \\$(ipvsadm -Ln | grep -c '^  ->.*\\(Route\\|Masq\\|Tunnel\\)') -ge 6 ]"
+kill -TERM $D; wait $D; echo "=== stopped with -I rc=$?"; ipvsadm -Ln
+ipvsadm -C
 `,
     });
     const sections = Object.fromEntries(r.stdout.split(/^=== /m).slice(1).map((s) => {
@@ -145,7 +150,7 @@ echo '=== sync daemon after stop'; ipvsadm -L --daemon
       return [s.slice(0, nl), s.slice(nl + 1)];
     }));
     const diag = `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-    expect(Object.keys(sections), diag).toEqual(['start', 'sync daemon', 'ours -Ln', 'ipvsadm -Sn', 'ours -Sn', 'rs2 down', 'rs2 up', 'stopped rc=0', 'sync daemon after stop']);
+    expect(Object.keys(sections), diag).toEqual(['start', 'sync daemon', 'ours -Ln', 'ipvsadm -Sn', 'ours -Sn', 'rs2 down', 'rs2 up', 'stopped rc=0', 'sync daemon after stop', 'stopped with -I rc=0']);
     // lvs_sync_daemon follows VI_1, which (priority 255) is MASTER: the kernel sync daemon sends.
     expect(sections['sync daemon']!.trim(), diag).toBe('master sync daemon (mcast=veth0, syncid=51, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)'); // port from the config, the rest kernel defaults
     expect(sections['sync daemon after stop']!.trim(), diag).toBe('');
@@ -168,5 +173,6 @@ echo '=== sync daemon after stop'; ipvsadm -L --daemon
     });
     expect(parseTable(sections['rs2 up']!), diag).toEqual(full);
     expect(parseTable(sections['stopped rc=0']!), diag).toEqual({}); // everything we created is gone
+    expect(parseTable(sections['stopped with -I rc=0']!), diag).toEqual(full); // -I (--dont-release-ipvs): left in place
   }, 300_000);
 });
