@@ -62,6 +62,14 @@ export interface CliOptions {
   ignored: string[];
 }
 
+/** Options whose value is kept as written, by spelling. */
+const TEXT_OPTIONS = new Map<string, 'file' | 'configId' | 'pidFile' | 'vrrpPidFile' | 'checkersPidFile' | 'syslogSocket' | 'statusSocket' | 'signum'>([
+  ['-f', 'file'], ['--use-file', 'file'], ['-i', 'configId'], ['--config-id', 'configId'],
+  ['-p', 'pidFile'], ['--pid', 'pidFile'], ['-r', 'vrrpPidFile'], ['--vrrp_pid', 'vrrpPidFile'],
+  ['-c', 'checkersPidFile'], ['--checkers_pid', 'checkersPidFile'],
+  ['--syslog-socket', 'syslogSocket'], ['--status-socket', 'statusSocket'], ['--signum', 'signum'],
+]);
+
 /** keepalived flags accepted and ignored: [short, long, takes a value]. */
 const IGNORED: [string | null, string, boolean][] = [
   ['B', 'no_bfd', false], [null, 'all', false], ['n', 'dont-fork', false], ['g', 'log-file', true],
@@ -89,10 +97,10 @@ export const HELP = `Usage: keepalived-ts [OPTION...]
   -S, --log-facility=([0-7]|local[0-7]|user|daemon)
                                Syslog facility LOG_LOCAL[0-7], user or daemon (default)
   -G, --no-syslog              Don't log via syslog
+      --syslog-socket=PATH     Where syslog listens (default /dev/log)
       --ignore-sigint          SIGINT does not stop the daemon (SIGTERM does)
   -V, --dont-release-vrrp      At stop, leave the VIPs in place and send no priority-0 advert
   -I, --dont-release-ipvs      At stop, leave the IPVS services in place
-      --syslog-socket=PATH     Where syslog listens (default /dev/log)
   -p, --pid=FILE               Pid file (default ${DEFAULT_PID_FILE})
   -r, --vrrp_pid=FILE          Pid file while VRRP runs (default ${DEFAULT_VRRP_PID_FILE})
   -c, --checkers_pid=FILE      Pid file while the checkers run (default ${DEFAULT_CHECKERS_PID_FILE})
@@ -120,6 +128,13 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
     const value = (): string | null => inline ?? (argv[i + 1] !== undefined ? argv[++i]! : null);
+    const textKey = TEXT_OPTIONS.get(name);
+    if (textKey) {
+      const v = value();
+      if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
+      opts[textKey] = v;
+      continue;
+    }
     switch (name) {
       case '-t': case '--config-test': opts.configTest = true; break;
       case '-e': case '--all-config': opts.allConfig = true; break;
@@ -143,45 +158,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         opts.logFacility = facility;
         break;
       }
-      case '--signum': {
-        const v = value();
-        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
-        opts.signum = v;
-        break;
-      }
-      case '--status-socket': {
-        const v = value();
-        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
-        opts.statusSocket = v;
-        break;
-      }
       case '--metrics-listen': {
         const v = value();
         if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
         const listen = parseMetricsListen(v);
         if (!listen) return { ok: false, error: `option '${name}' wants [ADDR:]PORT (e.g. 9650, 127.0.0.1:9650, [::1]:9650), not '${v}'` };
         opts.metricsListen = listen;
-        break;
-      }
-      case '-p': case '--pid': case '-r': case '--vrrp_pid': case '-c': case '--checkers_pid': case '--syslog-socket': {
-        const v = value();
-        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
-        if (name === '-p' || name === '--pid') opts.pidFile = v;
-        else if (name === '-r' || name === '--vrrp_pid') opts.vrrpPidFile = v;
-        else if (name === '-c' || name === '--checkers_pid') opts.checkersPidFile = v;
-        else opts.syslogSocket = v;
-        break;
-      }
-      case '-f': case '--use-file': {
-        const v = value();
-        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
-        opts.file = v;
-        break;
-      }
-      case '-i': case '--config-id': {
-        const v = value();
-        if (v === null) return { ok: false, error: `option '${name}' requires an argument` };
-        opts.configId = v;
         break;
       }
       default: {

@@ -51,6 +51,7 @@ describe('parseArgs', () => {
   it('rejects unknown options and missing values', () => {
     expect(parseArgs(['--bogus'])).toEqual({ ok: false, error: "unrecognized option '--bogus'" });
     expect(parseArgs(['-f'])).toEqual({ ok: false, error: "option '-f' requires an argument" });
+    expect(parseArgs(['constructor', 'x'])).toEqual({ ok: false, error: "unrecognized option 'constructor'" });
   });
 });
 
