@@ -148,9 +148,10 @@ describe('the daemon as keepalived runs it', () => {
     await stopGracefully(checkers);
   }, 30_000);
 
-  it('-V: a stopped MASTER leaves its VIP and sends no priority-0 advert, as keepalived 2.2.7 -V does', async () => {
+  it('-V: a stopped MASTER leaves its VIP and sends no priority-0 advert, as keepalived 2.2.7 -V does; -G: nothing to syslog', async () => {
     // Measured on keepalived 2.2.7: with -V, SIGTERM sends nothing more and the VIP stays on the interface.
-    const master = startDirector(lab, 'd1', 'kts', vrrpConf({ state: 'MASTER', priority: 255, vip: `${VIP}/24` }), { args: ['-V'] });
+    const master = startDirector(lab, 'd1', 'kts', vrrpConf({ state: 'MASTER', priority: 255, vip: `${VIP}/24` }),
+      { args: ['-V', '--syslog-socket', syslog.path, '-G'] });
     await waitForVip(lab, 'd1', VIP, true, 15_000);
     const cap = await lab.tcpdump('obs', 'eth0', ['proto', '112'], { timeoutMs: 20_000 });
     await sleep(1_500); // an advert or two from the running master
@@ -160,6 +161,8 @@ describe('the daemon as keepalived runs it', () => {
     expect(wire).toMatch(/10\.99\.0\.11 > 224\.0\.0\.18: VRRPv2, Advertisement, vrid 51, prio 255/);
     expect(wire).not.toMatch(/prio 0,/);
     expect(await vipsOn(lab, 'd1')).toContain(VIP);
+    expect(master.proc.stdout()).toMatch(/\(VI_1\) Entering MASTER STATE/);
+    expect(syslog.messages().filter((m) => pidOf(m) === master.proc.pid)).toEqual([]);
     await lab.exec('d1', ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'eth0']);
   }, 30_000);
 });
